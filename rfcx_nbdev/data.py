@@ -7,7 +7,7 @@ __all__ = ['RFCX_CLASSES', 'ANN_COLS', 'LABEL_COLS', 'Classes', 'as_classes', 'A
            'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'SpecCache', 'label_table', 'crop_target', 'crop_items',
            'random_items', 'CropXY', 'rfcx_dls', 'recording_folds', 'plot_recording', 'plot_batch']
 
-# %% ../nbs/01_data.ipynb #22fec943
+# %% ../nbs/01_data.ipynb #88c79ec3
 import os, json, time, hashlib, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -22,10 +22,10 @@ from fastai.torch_core import set_seed
 from fastprogress.fastprogress import progress_bar
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 
-# %% ../nbs/01_data.ipynb #d2c61d44
+# %% ../nbs/01_data.ipynb #17563ae7
 RFCX_CLASSES = sorted([(s,1) for s in range(24)] + [(16,4),(23,4)])
 
-# %% ../nbs/01_data.ipynb #5f6ba133
+# %% ../nbs/01_data.ipynb #aa49635c
 class Classes:
     "Species/songtype pairs, class index = position in the sorted list of pairs."
     def __init__(self,
@@ -71,7 +71,7 @@ def as_classes(c):
     "A `Classes` from a `Classes` or a list of pairs."
     return c if isinstance(c, Classes) else Classes(c)
 
-# %% ../nbs/01_data.ipynb #56f882e8
+# %% ../nbs/01_data.ipynb #83a0154f
 class AnnotationError(ValueError):
     "A bad annotation file or row (the message names file, row and field)."
 
@@ -80,7 +80,7 @@ ANN_COLS = ['recording_id','species_id','songtype_id','t_min','f_min','t_max','f
 def _audio_stems(audio_dir):
     return {p.stem for p in Path(audio_dir).iterdir() if p.suffix.lower() in ('.flac','.wav')}
 
-# %% ../nbs/01_data.ipynb #b33593f1
+# %% ../nbs/01_data.ipynb #cfb2f1e4
 def read_annotations(
     path, # CSV file, or a dataset folder (then reads `train_{kind}.csv` and audio from `train/`)
     kind:str='tp', # 'tp' or 'fp' (used for the default file name and stored in `df.attrs['kind']`)
@@ -143,7 +143,7 @@ def read_annotations(
     df.attrs['kind'] = kind
     return df
 
-# %% ../nbs/01_data.ipynb #03b97900
+# %% ../nbs/01_data.ipynb #a0ca2fae
 class AudioError(IOError):
     "Audio that cannot be read (the message names the file and the reason)."
 
@@ -167,7 +167,7 @@ def load_audio(
     if sr0 != sr: y = soxr.resample(y, sr0, sr, quality='HQ')
     return np.ascontiguousarray(y, dtype=np.float32)
 
-# %% ../nbs/01_data.ipynb #d276023b
+# %% ../nbs/01_data.ipynb #d711bfdd
 @dataclass(frozen=True)
 class SpecConfig:
     "Log-mel spectrogram settings."
@@ -188,7 +188,7 @@ class SpecConfig:
     def frames(self, secs): return int(round(secs*self.fps))
     def mel_fb(self): return librosa.filters.mel(sr=self.sr, n_fft=self.n_fft, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax)
 
-# %% ../nbs/01_data.ipynb #de170e1b
+# %% ../nbs/01_data.ipynb #0dc12c45
 def _standardise(db, axis=None):
     return (db - db.mean(axis, keepdims=True)) / (db.std(axis, keepdims=True) + 1e-6)
 
@@ -203,7 +203,7 @@ def melspec(
     db = np.maximum(db, db.max() - cfg.top_db)
     return _standardise(db).astype(np.float32)
 
-# %% ../nbs/01_data.ipynb #a63dd185
+# %% ../nbs/01_data.ipynb #be0914d0
 class MelSpec(nn.Module):
     "Batched `melspec` in torch (`torch.stft` + librosa mel filters); runs wherever its buffers are (GPU)."
     def __init__(self, cfg:SpecConfig=SpecConfig()):
@@ -222,7 +222,7 @@ class MelSpec(nn.Module):
         out = (db - db.mean((1,2), keepdim=True)) / (db.std((1,2), keepdim=True, unbiased=False) + 1e-6)
         return out[0] if one else out
 
-# %% ../nbs/01_data.ipynb #79ba75ae
+# %% ../nbs/01_data.ipynb #70b4030b
 def _rec_id(p): return Path(p).stem
 
 def _src_stat(p):
@@ -243,7 +243,7 @@ def _compute_entry(path, cfg, npy, meta):
     _atomic_write(meta, lambda f: f.write(json.dumps(_src_stat(path)).encode()))
     return s.shape
 
-# %% ../nbs/01_data.ipynb #21ce371a
+# %% ../nbs/01_data.ipynb #3cf88e07
 class SpecCache:
     "Log-mel spectrograms of whole recordings as float16 .npy memmaps under `root/<cfg.key>/`."
     def __init__(self,
@@ -269,7 +269,7 @@ class SpecCache:
         s = Path(path).stat()
         return m.get('size')==s.st_size and m.get('mtime_ns')==s.st_mtime_ns
 
-# %% ../nbs/01_data.ipynb #88029d82
+# %% ../nbs/01_data.ipynb #f083a60c
 @patch
 def build(self:SpecCache,
     paths, # audio files
@@ -308,7 +308,7 @@ def __getitem__(self:SpecCache, key):
     if not self.npy(rid).exists(): raise KeyError(f"{key}: not in cache {self.dir} (pass the audio path to build it)")
     return np.load(self.npy(rid), mmap_mode='r')
 
-# %% ../nbs/01_data.ipynb #26c43aea
+# %% ../nbs/01_data.ipynb #90f19419
 LABEL_COLS = ['recording_id','cls','t_min','t_max','f_min','f_max','target','weight','kind']
 
 def label_table(
@@ -328,7 +328,7 @@ def label_table(
     if not parts: return pd.DataFrame({c:[] for c in LABEL_COLS})
     return pd.concat(parts, ignore_index=True)[LABEL_COLS]
 
-# %% ../nbs/01_data.ipynb #477633df
+# %% ../nbs/01_data.ipynb #ae543299
 def _label_arrays(df):
     return dict(t_min=df.t_min.values.astype(float), t_max=df.t_max.values.astype(float), cls=df.cls.values.astype(int),
                 target=df.target.values.astype(np.float32), weight=df.weight.values.astype(np.float32),
@@ -353,7 +353,7 @@ def crop_target(
     "Targets `y` (1, 0, soft or NaN = unknown) and weights `w` (0 where unknown) of a crop."
     return _crop_target(_label_arrays(labels), t0, t1, n_classes, min_overlap)
 
-# %% ../nbs/01_data.ipynb #92a65ef2
+# %% ../nbs/01_data.ipynb #7a503b2e
 def crop_items(
     labels:pd.DataFrame, # label table
     kinds=('tp','fp'), # which rows become items
@@ -371,7 +371,7 @@ def random_items(
     rng = np.random.default_rng(seed); ids = np.asarray(list(recording_ids))
     return pd.DataFrame(dict(recording_id=ids[rng.integers(0, len(ids), n)], t_min=np.nan, t_max=np.nan, u=rng.random(n)))
 
-# %% ../nbs/01_data.ipynb #8ae80290
+# %% ../nbs/01_data.ipynb #5cb11ae4
 class CropXY(ItemTransform):
     "Crop item -> (x (1, n_mels, n_frames) float32, y, w); random jitter/noise/gain on the training split only."
     split_idx = None
@@ -385,7 +385,7 @@ class CropXY(ItemTransform):
         p_noise:float=0.5, noise_std:float=0.1, # gaussian noise (standardised units) with probability p_noise
         p_gain:float=0.5, gain:float=0.5, # uniform offset in [-gain, gain] with probability p_gain
     ):
-        store_attr(but='labels,cache'); self.cache = cache; self.train = False
+        store_attr(but='labels,cache'); self.cache = cache; self.train = False; self._mm = {}
         self.lab = {k:_label_arrays(g) for k,g in labels.groupby('recording_id')}
         self.nf = cache.cfg.frames(crop_len); self.fps = cache.cfg.fps
     def __call__(self, b, split_idx=None, **kw):
@@ -402,8 +402,16 @@ class CropXY(ItemTransform):
             t0 = c - L/2
         return int(np.clip(round(t0*self.fps), 0, max(T-self.nf, 0)))
 
+    def spec(self, rid):
+        "The cached spectrogram of `rid`, memoised (a few hundred open memmaps at most: no JSON, stat or header parse per item)."
+        m = self._mm.get(rid)
+        if m is None:
+            if len(self._mm) >= 256: self._mm.clear()
+            m = self._mm[rid] = self.cache[rid]
+        return m
+    def __getstate__(self): return {**self.__dict__, '_mm': {}}  # DataLoader workers reopen their own memmaps
     def encodes(self, item):
-        m = self.cache[item['recording_id']]; T = m.shape[1]; f0 = self.start(item, T, self.train)
+        m = self.spec(item['recording_id']); T = m.shape[1]; f0 = self.start(item, T, self.train)
         x = np.asarray(m[:, f0:f0+self.nf], dtype=np.float32)
         if x.shape[1] < self.nf: x = np.pad(x, ((0,0),(0,self.nf-x.shape[1])), constant_values=x.min())
         x = torch.from_numpy(x)[None]
@@ -415,7 +423,7 @@ class CropXY(ItemTransform):
                (np.full(self.n_classes, np.nan, np.float32), np.zeros(self.n_classes, np.float32))
         return x, torch.from_numpy(y), torch.from_numpy(w)
 
-# %% ../nbs/01_data.ipynb #3b9d345d
+# %% ../nbs/01_data.ipynb #c8bc5758
 class _CropLists(TfmdLists):
     "A `TfmdLists` whose items become (x, y, w) with one input."
     n_inp = 1
@@ -442,7 +450,7 @@ def rfcx_dls(
     if seed is not None: set_seed(seed)
     return tl.dataloaders(bs=bs, num_workers=num_workers, shuffle=True, drop_last=False)
 
-# %% ../nbs/01_data.ipynb #ab19d01a
+# %% ../nbs/01_data.ipynb #12cb9f56
 def recording_folds(
     labels:pd.DataFrame, # label table
     n_splits:int=5, # number of folds
@@ -459,7 +467,7 @@ def recording_folds(
     for k,(_,va) in enumerate(kf.split(ids, Y)): folds.iloc[va] = k
     return folds
 
-# %% ../nbs/01_data.ipynb #5880bcaf
+# %% ../nbs/01_data.ipynb #fe53f219
 def _hz_to_row(hz, cfg):
     "Fractional mel row of a frequency (row 0 = lowest band)."
     mf = librosa.mel_frequencies(cfg.n_mels+2, fmin=cfg.fmin, fmax=cfg.fmax)[1:-1]
