@@ -1,0 +1,60 @@
+#!/usr/bin/env python
+"""Peak memory (RSS) of `rfcx_pipeline` at two or more dataset sizes: it must not grow with the number of recordings
+(spectrograms live in the on-disk cache and are memory-mapped crop by crop).
+
+Makes synthetic datasets (`make_synth`, 60 s recordings) of each size if missing, then runs the console script
+`rfcx_pipeline --data D --out R --preset cpu --rounds N --epochs E` in a subprocess under `/usr/bin/time -v` and reads
+"Maximum resident set size" (the peak of the pipeline process; it spawns no workers with the cpu preset). Also prints
+the cache size on disk and the wall time.
+
+  python bench/memory.py                                  # sizes 40/20 and 80/40, --rounds 1 --epochs 2
+  python bench/memory.py --sizes 160/80 --rounds 2 --epochs 10   # issue 5's target: peak < 4 GB
+  OMP_NUM_THREADS=1 nice -n 10 python bench/memory.py     # on a shared machine
+"""
+import argparse, os, re, shutil, subprocess, sys, tempfile, time
+from pathlib import Path
+
+def du_mb(p): return sum(f.stat().st_size for f in Path(p).rglob('*') if f.is_file())/2**20
+
+def peak_rss_mb(cmd, env=None):
+    "Run `cmd` under /usr/bin/time -v; (peak RSS in MB, wall s, return code, stderr tail)."
+    t0 = time.time()
+    r = subprocess.run(['/usr/bin/time', '-v'] + cmd, capture_output=True, text=True, env=env)
+    m = re.search(r'Maximum resident set size \(kbytes\): (\d+)', r.stderr)
+    return (int(m.group(1))/1024 if m else float('nan')), time.time()-t0, r.returncode, r.stderr[-1500:]
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--sizes', default='40/20,80/40', help='comma-separated n_train/n_test pairs')
+    ap.add_argument('--duration', type=float, default=60., help='recording length (s)')
+    ap.add_argument('--rounds', type=int, default=1, help='pseudo-label rounds')
+    ap.add_argument('--epochs', type=int, default=2, help='epochs per fold (stage 1)')
+    ap.add_argument('--preset', default='cpu')
+    ap.add_argument('--root', default=str(Path(tempfile.gettempdir())/'rfcx_memory'), help='datasets and runs go here')
+    ap.add_argument('--keep', action='store_true', help='keep the run folders')
+    a = ap.parse_args()
+    if not Path('/usr/bin/time').exists(): sys.exit("bench/memory.py needs /usr/bin/time (GNU time)")
+    from rfcx_nbdev.synth import make_synth
+    exe = shutil.which('rfcx_pipeline') or sys.exit("rfcx_pipeline not on PATH (pip install -e .)")
+    root = Path(a.root); res = []
+    for size in a.sizes.split(','):
+        ntr, nte = map(int, size.split('/'))
+        data = root/f'data_{ntr}_{nte}_{int(a.duration)}s'
+        if not (data/'sample_submission.csv').exists():
+            t = time.time(); make_synth(data, n_train=ntr, n_test=nte, seed=0, duration=a.duration, progress=False)
+            print(f"made {data} in {time.time()-t:.0f} s", flush=True)
+        run = root/f'run_{ntr}_{nte}'; shutil.rmtree(run, ignore_errors=True); shutil.rmtree(data/'cache', ignore_errors=True)
+        cmd = [exe, '--data', str(data), '--out', str(run), '--preset', a.preset, '--rounds', str(a.rounds), '--epochs', str(a.epochs)]
+        print('$ ' + ' '.join(cmd), flush=True)
+        mb, secs, rc, err = peak_rss_mb(cmd)
+        if rc: print(err, file=sys.stderr); sys.exit(f"rfcx_pipeline failed ({rc}) on {size}")
+        res.append((size, ntr+nte, mb, du_mb(data/'cache'), du_mb(data/'train')+du_mb(data/'test'), secs))
+        print(f"{size}: peak RSS {mb:.0f} MB, cache {res[-1][3]:.0f} MB, audio {res[-1][4]:.0f} MB, {secs:.0f} s", flush=True)
+        if not a.keep: shutil.rmtree(run, ignore_errors=True)
+    print(f"\n| train/test | recordings | peak RSS (MB) | cache on disk (MB) | FLAC (MB) | wall (s) |\n|---|---|---|---|---|---|")
+    for r in res: print(f"| {r[0]} | {r[1]} | {r[2]:.0f} | {r[3]:.0f} | {r[4]:.0f} | {r[5]:.0f} |")
+    if len(res) > 1:
+        (s0, n0, m0, *_), (s1, n1, m1, *_) = res[0], res[-1]
+        print(f"peak RSS grows {m1-m0:+.0f} MB ({(m1-m0)/max(n1-n0,1):+.2f} MB per recording) from {n0} to {n1} recordings")
+
+if __name__ == '__main__': main()
