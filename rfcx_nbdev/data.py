@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['RFCX_CLASSES', 'ANN_COLS', 'LABEL_COLS', 'Classes', 'as_classes', 'AnnotationError', 'read_annotations', 'AudioError',
-           'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'SpecCache', 'label_table', 'crop_target', 'crop_items',
-           'random_items', 'CropXY', 'rfcx_dls', 'recording_folds', 'plot_recording', 'plot_batch']
+           'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'atomic_write', 'SpecCache', 'label_table', 'crop_target',
+           'crop_items', 'random_items', 'CropXY', 'rfcx_dls', 'recording_folds', 'plot_recording', 'plot_batch']
 
-# %% ../nbs/01_data.ipynb #88c79ec3
+# %% ../nbs/01_data.ipynb #050d054f
 import os, json, time, hashlib, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -22,10 +22,10 @@ from fastai.torch_core import set_seed
 from fastprogress.fastprogress import progress_bar
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 
-# %% ../nbs/01_data.ipynb #17563ae7
+# %% ../nbs/01_data.ipynb #15ca0d83
 RFCX_CLASSES = sorted([(s,1) for s in range(24)] + [(16,4),(23,4)])
 
-# %% ../nbs/01_data.ipynb #aa49635c
+# %% ../nbs/01_data.ipynb #fbfcfaa7
 class Classes:
     "Species/songtype pairs, class index = position in the sorted list of pairs."
     def __init__(self,
@@ -71,7 +71,7 @@ def as_classes(c):
     "A `Classes` from a `Classes` or a list of pairs."
     return c if isinstance(c, Classes) else Classes(c)
 
-# %% ../nbs/01_data.ipynb #83a0154f
+# %% ../nbs/01_data.ipynb #66fe75fc
 class AnnotationError(ValueError):
     "A bad annotation file or row (the message names file, row and field)."
 
@@ -80,7 +80,7 @@ ANN_COLS = ['recording_id','species_id','songtype_id','t_min','f_min','t_max','f
 def _audio_stems(audio_dir):
     return {p.stem for p in Path(audio_dir).iterdir() if p.suffix.lower() in ('.flac','.wav')}
 
-# %% ../nbs/01_data.ipynb #cfb2f1e4
+# %% ../nbs/01_data.ipynb #b8a923f6
 def read_annotations(
     path, # CSV file, or a dataset folder (then reads `train_{kind}.csv` and audio from `train/`)
     kind:str='tp', # 'tp' or 'fp' (used for the default file name and stored in `df.attrs['kind']`)
@@ -143,7 +143,7 @@ def read_annotations(
     df.attrs['kind'] = kind
     return df
 
-# %% ../nbs/01_data.ipynb #a0ca2fae
+# %% ../nbs/01_data.ipynb #8d26da8a
 class AudioError(IOError):
     "Audio that cannot be read (the message names the file and the reason)."
 
@@ -167,7 +167,7 @@ def load_audio(
     if sr0 != sr: y = soxr.resample(y, sr0, sr, quality='HQ')
     return np.ascontiguousarray(y, dtype=np.float32)
 
-# %% ../nbs/01_data.ipynb #d711bfdd
+# %% ../nbs/01_data.ipynb #d40f8afd
 @dataclass(frozen=True)
 class SpecConfig:
     "Log-mel spectrogram settings."
@@ -188,7 +188,7 @@ class SpecConfig:
     def frames(self, secs): return int(round(secs*self.fps))
     def mel_fb(self): return librosa.filters.mel(sr=self.sr, n_fft=self.n_fft, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax)
 
-# %% ../nbs/01_data.ipynb #0dc12c45
+# %% ../nbs/01_data.ipynb #e8cea950
 def _standardise(db, axis=None):
     return (db - db.mean(axis, keepdims=True)) / (db.std(axis, keepdims=True) + 1e-6)
 
@@ -203,7 +203,7 @@ def melspec(
     db = np.maximum(db, db.max() - cfg.top_db)
     return _standardise(db).astype(np.float32)
 
-# %% ../nbs/01_data.ipynb #be0914d0
+# %% ../nbs/01_data.ipynb #9c37c73a
 class MelSpec(nn.Module):
     "Batched `melspec` in torch (`torch.stft` + librosa mel filters); runs wherever its buffers are (GPU)."
     def __init__(self, cfg:SpecConfig=SpecConfig()):
@@ -222,28 +222,31 @@ class MelSpec(nn.Module):
         out = (db - db.mean((1,2), keepdim=True)) / (db.std((1,2), keepdim=True, unbiased=False) + 1e-6)
         return out[0] if one else out
 
-# %% ../nbs/01_data.ipynb #70b4030b
+# %% ../nbs/01_data.ipynb #50468aaa
 def _rec_id(p): return Path(p).stem
 
 def _src_stat(p):
     s = Path(p).stat(); return dict(src=str(Path(p).resolve()), size=s.st_size, mtime_ns=s.st_mtime_ns)
 
-def _atomic_write(path, write):
+def atomic_write(path, write, mode='wb'):
+    "Call `write(f)` on a temporary file next to `path`, then `os.replace` it: `path` is never half-written."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, 'wb') as f: write(f)
+        with open(tmp, mode) as f: write(f)
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
+    return path
 
 def _compute_entry(path, cfg, npy, meta):
     "Compute and store one cache entry (runs in worker processes too)."
     s = melspec(load_audio(path, cfg.sr), cfg).astype(np.float16)
-    _atomic_write(npy, lambda f: np.save(f, s))
-    _atomic_write(meta, lambda f: f.write(json.dumps(_src_stat(path)).encode()))
+    atomic_write(npy, lambda f: np.save(f, s))
+    atomic_write(meta, lambda f: f.write(json.dumps(_src_stat(path)).encode()))
     return s.shape
 
-# %% ../nbs/01_data.ipynb #3cf88e07
+# %% ../nbs/01_data.ipynb #3dd24f20
 class SpecCache:
     "Log-mel spectrograms of whole recordings as float16 .npy memmaps under `root/<cfg.key>/`."
     def __init__(self,
@@ -254,7 +257,7 @@ class SpecCache:
         store_attr('cfg,workers'); self.root = Path(root)
         self.dir = self.root/cfg.key; self.dir.mkdir(parents=True, exist_ok=True)
         cj = self.dir/'config.json'
-        if not cj.exists(): _atomic_write(cj, lambda f: f.write(json.dumps(asdict(cfg)).encode()))
+        if not cj.exists(): atomic_write(cj, lambda f: f.write(json.dumps(asdict(cfg)).encode()))
         self.n_computed = 0 # entries computed by this object (tests, progress)
     def __repr__(self): return f"SpecCache({self.dir})"
     def npy(self, rid): return self.dir/f"{rid}.npy"
@@ -269,7 +272,7 @@ class SpecCache:
         s = Path(path).stat()
         return m.get('size')==s.st_size and m.get('mtime_ns')==s.st_mtime_ns
 
-# %% ../nbs/01_data.ipynb #f083a60c
+# %% ../nbs/01_data.ipynb #fdf34cda
 @patch
 def build(self:SpecCache,
     paths, # audio files
@@ -308,7 +311,7 @@ def __getitem__(self:SpecCache, key):
     if not self.npy(rid).exists(): raise KeyError(f"{key}: not in cache {self.dir} (pass the audio path to build it)")
     return np.load(self.npy(rid), mmap_mode='r')
 
-# %% ../nbs/01_data.ipynb #90f19419
+# %% ../nbs/01_data.ipynb #6f1e2dd9
 LABEL_COLS = ['recording_id','cls','t_min','t_max','f_min','f_max','target','weight','kind']
 
 def label_table(
@@ -328,7 +331,7 @@ def label_table(
     if not parts: return pd.DataFrame({c:[] for c in LABEL_COLS})
     return pd.concat(parts, ignore_index=True)[LABEL_COLS]
 
-# %% ../nbs/01_data.ipynb #ae543299
+# %% ../nbs/01_data.ipynb #8a0fd844
 def _label_arrays(df):
     return dict(t_min=df.t_min.values.astype(float), t_max=df.t_max.values.astype(float), cls=df.cls.values.astype(int),
                 target=df.target.values.astype(np.float32), weight=df.weight.values.astype(np.float32),
@@ -353,7 +356,7 @@ def crop_target(
     "Targets `y` (1, 0, soft or NaN = unknown) and weights `w` (0 where unknown) of a crop."
     return _crop_target(_label_arrays(labels), t0, t1, n_classes, min_overlap)
 
-# %% ../nbs/01_data.ipynb #7a503b2e
+# %% ../nbs/01_data.ipynb #5c3b1d10
 def crop_items(
     labels:pd.DataFrame, # label table
     kinds=('tp','fp'), # which rows become items
@@ -371,7 +374,7 @@ def random_items(
     rng = np.random.default_rng(seed); ids = np.asarray(list(recording_ids))
     return pd.DataFrame(dict(recording_id=ids[rng.integers(0, len(ids), n)], t_min=np.nan, t_max=np.nan, u=rng.random(n)))
 
-# %% ../nbs/01_data.ipynb #5cb11ae4
+# %% ../nbs/01_data.ipynb #e56f534a
 class CropXY(ItemTransform):
     "Crop item -> (x (1, n_mels, n_frames) float32, y, w); random jitter/noise/gain on the training split only."
     split_idx = None
@@ -423,7 +426,7 @@ class CropXY(ItemTransform):
                (np.full(self.n_classes, np.nan, np.float32), np.zeros(self.n_classes, np.float32))
         return x, torch.from_numpy(y), torch.from_numpy(w)
 
-# %% ../nbs/01_data.ipynb #c8bc5758
+# %% ../nbs/01_data.ipynb #ac817374
 class _CropLists(TfmdLists):
     "A `TfmdLists` whose items become (x, y, w) with one input."
     n_inp = 1
@@ -450,7 +453,7 @@ def rfcx_dls(
     if seed is not None: set_seed(seed)
     return tl.dataloaders(bs=bs, num_workers=num_workers, shuffle=True, drop_last=False)
 
-# %% ../nbs/01_data.ipynb #12cb9f56
+# %% ../nbs/01_data.ipynb #20483652
 def recording_folds(
     labels:pd.DataFrame, # label table
     n_splits:int=5, # number of folds
@@ -467,7 +470,7 @@ def recording_folds(
     for k,(_,va) in enumerate(kf.split(ids, Y)): folds.iloc[va] = k
     return folds
 
-# %% ../nbs/01_data.ipynb #fe53f219
+# %% ../nbs/01_data.ipynb #c400b6fc
 def _hz_to_row(hz, cfg):
     "Fractional mel row of a frequency (row 0 = lowest band)."
     mf = librosa.mel_frequencies(cfg.n_mels+2, fmin=cfg.fmin, fmax=cfg.fmax)[1:-1]
