@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Ablations of the three training ideas (masked loss, MixOver, coord channel) on a synthetic dataset, judged against its FULL truth.
   nice -n 10 python bench/ablations.py --out /work/runs/ablations [--data /work/data160 --folds 0|all --epochs N --seeds 42,43]
-Configs (cpu preset, same seeds): baseline (masked focal + MixOver + coord), unmasked (TP crops only, every unlabelled class
-taken as absent), no_mixover, no_coord. Metrics per config:
+Configs (cpu preset, same seeds): baseline (the cpu preset: TP/FP crops, masked loss with unlabelled classes as weak
+negatives (weight 0.2), MixOver, coord channel), fully_masked (the recipe: unlabelled classes ignored), unmasked (TP crops
+only, every unlabelled class taken as absent), no_mixover, no_coord. Metrics per config:
 - test clip LWLRAP: the 80 never-labelled test recordings (mean of the trained fold models) vs truth/test.csv;
 - OOF train clip LWLRAP: train recordings of the held-out fold(s), each scored by the model that did not train on it, vs truth/train.csv;
 - crop masked LWLRAP: held-out TP/FP crops, known labels only, recomputed here identically for every config
-  (`train_folds`' own figure for `unmasked` counts unknown classes as negatives because `FillUnknown` also runs on validation).
+
 Each run lives in OUT/<config>_s<seed>/ so re-running resumes (finished folds and window scores are reused).
 Writes OUT/ablations.md and OUT/ablations.json."""
 import json, os, sys, time
@@ -19,7 +20,7 @@ from rfcx_nbdev.metrics import masked_lwlrap, masked_auc, lwlrap
 from rfcx_nbdev.train import train_config, RFCxData, train_folds, load_models, TrainConfig
 from rfcx_nbdev.pseudo import stage_windows, clip_probs, truth_lwlrap
 
-CONFIGS = dict(baseline={}, unmasked=dict(masked=False), no_mixover=dict(mixover=False), no_coord=dict(coord=False))
+CONFIGS = dict(baseline={}, fully_masked=dict(unknown_weight=0.), unmasked=dict(masked=False), no_mixover=dict(mixover=False), no_coord=dict(coord=False))
 METRICS = [('test_lwlrap', 'test clip LWLRAP (80 unlabelled)'), ('oof_lwlrap', 'OOF train clip LWLRAP'),
            ('crop_lwlrap', 'held-out crop masked LWLRAP'), ('crop_auc', 'held-out crop masked AUC'), ('fold_lwlrap', "train_folds' masked_lwlrap")]
 
