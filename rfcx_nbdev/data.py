@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['RFCX_CLASSES', 'ANN_COLS', 'LABEL_COLS', 'Classes', 'as_classes', 'AnnotationError', 'read_annotations', 'AudioError',
-           'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'atomic_write', 'SpecCache', 'label_table', 'crop_target',
-           'crop_items', 'random_items', 'CropXY', 'rfcx_dls', 'recording_folds', 'plot_recording', 'plot_batch']
+           'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'args_key', 'atomic_write', 'SpecCache', 'label_table',
+           'crop_target', 'crop_items', 'random_items', 'CropXY', 'rfcx_dls', 'recording_folds', 'plot_recording',
+           'plot_batch']
 
 # %% ../nbs/01_data.ipynb #050d054f
 import os, json, time, hashlib, warnings
@@ -227,6 +228,10 @@ def _rec_id(p): return Path(p).stem
 
 def _src_stat(p):
     s = Path(p).stat(); return dict(src=str(Path(p).resolve()), size=s.st_size, mtime_ns=s.st_mtime_ns)
+
+def args_key(*args, **kwargs)->str:
+    "Short stable hash of JSON-able arguments: a derived file carries it in its name, so other arguments never reuse it."
+    return hashlib.sha1(json.dumps([args, kwargs], sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 def atomic_write(path, write, mode='wb'):
     "Call `write(f)` on a temporary file next to `path`, then `os.replace` it: `path` is never half-written."

@@ -5,7 +5,7 @@
 # %% ../nbs/10_pipeline.ipynb #d05c54d1
 from __future__ import annotations
 import json, os, sys, time, warnings
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib; import matplotlib.pyplot as plt
@@ -65,18 +65,14 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  rounds:int=2, # pseudo-label rounds
                  prior='auto', # odds-scaling target: 'auto' | 'rfcx' | 'none' | prior CSV path
                  cache=None, # spectrogram cache folder (default DATA/cache)
-                 pseudo_kw:dict|None=None, # `pseudo_round` thresholds and weights
                  progress:bool=True, # progress bars
                  **cfg_kw, # `TrainConfig` overrides
                 )->dict:
     "Run (or resume) the whole pipeline; returns the report dict."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
-    cj = out/'config.json'
-    if cj.exists(): cfg = TrainConfig.from_json(cj)
-    else: cfg = train_config(preset, **cfg_kw)
+    cfg = train_config(preset, **cfg_kw)
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=cache, n_folds=cfg.n_folds, seed=cfg.seed, progress=progress)
-    cfg.classes = data.classes.pairs
-    if not cj.exists(): cfg.to_json(cj)
+    cfg = check_config(out/'config.json', replace(cfg, classes=data.classes.pairs))  # a re-run with other settings stops here
     _write_csv(data.errors, out/'errors.csv', index=False)
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)
     pred_dir = out/'predictions'; pred_dir.mkdir(exist_ok=True)
@@ -85,7 +81,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         sd = out/name
         if progress: print(f"== {name}")
         folds = train_folds(data, cfg, sd, progress=progress) if r is None else \
-                pseudo_round(data, cfg, prev, sd, round_idx=r, progress=progress, **(pseudo_kw or {}))
+                pseudo_round(data, cfg, prev, sd, round_idx=r, progress=progress)
         w = stage_windows(data, sd, progress=progress)
         raw = test_table(data, clip_probs(w[w.split=='test']))
         _write_csv(raw, pred_dir/f'{name}.csv', float_format='%.6f')
@@ -200,10 +196,11 @@ def rfcx_pipeline(data:Param("dataset folder (Kaggle layout)", str, required=Tru
                   n_folds:int=None, # folds (overrides the preset)
                   seed:int=42, # seed
                   cache:str=None, # spectrogram cache folder (default DATA/cache)
+                  set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
                  ):
     "Stage-1 training, pseudo-label rounds, test prediction and odds-scaling; writes OUT/submission.csv and a report."
-    kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds).items() if v is not None}
-    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, seed=seed, **kw)
+    kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
+    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, **kw)
     print(stage_table(rep)); print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")
 
 @call_parse

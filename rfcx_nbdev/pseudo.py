@@ -29,13 +29,13 @@ def stage_windows(data:RFCxData, # the run's data
                   full_clip:bool=True, # full-clip window scoring (`window_logits`)
                   progress:bool=True, # progress bar
                  )->pd.DataFrame:
-    "Class probabilities of every window of every train (out of fold) and test recording; cached as run/windows.csv."
-    run = Path(run); fn = run/'windows.csv'
-    if fn.exists(): return pd.read_csv(fn, dtype={'recording_id':str})
-    cfg = TrainConfig.from_json(run/'config.json'); sc = cfg.spec_cfg
+    "Class probabilities of every window of every train (out of fold) and test recording; cached as run/windows_{key}.csv."
+    run = Path(run); cfg = TrainConfig.from_json(run/'config.json'); sc = cfg.spec_cfg
     models = load_models(run); by_fold = {m.fold: m for m in models}
     win, hop = window_frames(cfg.crop_len, ifnone(hop_s, cfg.crop_len/2), sc.fps, models[0].stride if full_clip else 1)
     recs = [(r, 'train') for r in data.train_ids] + [(r, 'test') for r in data.test_ids_ok]
+    fn = run/f"windows_{args_key(win, hop, full_clip, recs, data.folds.to_dict())}.csv"  # other windows, recordings or folds: another file
+    if fn.exists(): return pd.read_csv(fn, dtype={'recording_id':str})
     rows = []
     for rid, split in (progress_bar(recs) if progress else recs):
         f = data.folds.get(rid, -1) if split=='train' else -1
@@ -103,19 +103,17 @@ def pseudo_round(data:RFCxData, # the run's data
                  prev, # folder of the previous stage (its models label the windows)
                  out, # folder of this round
                  round_idx:int=1, # round number (seeds the draw of pseudo items)
-                 pos_thr:float=0.5, pos_weight:float=0.5, # soft positives
-                 neg_thr:float|None=None, neg_weight:float=0.5, # soft negatives (off by default)
-                 p_tpfp:float=0.5, # fraction of each epoch's training items that are TP/FP crops
                  progress:bool=True, # progress bars
                 )->pd.DataFrame:
     "Pseudo-label with `prev`'s models, then train `cfg`'s folds (warm-started from `prev`) on TP/FP + pseudo-labelled crops in `out`."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    rcfg = check_config(out/'config.json', replace(cfg, epochs=cfg.round_epochs, classes=data.classes.pairs))  # pseudo.csv follows from it
     fn = out/'pseudo.csv'
     if not fn.exists():
-        pl = pseudo_labels(stage_windows(data, prev, progress=progress), pos_thr, pos_weight, neg_thr, neg_weight)
+        pl = pseudo_labels(stage_windows(data, prev, progress=progress), cfg.pl_pos_thr, cfg.pl_pos_weight, cfg.pl_neg_thr, cfg.pl_neg_weight)
         _atomic_text(fn, pl.to_csv(index=False, float_format='%.6g'))
     pl = pd.read_csv(fn, dtype={'recording_id':str})  # what a resumed run reads: the same numbers either way
     n_tpfp = len(fold_items(data, cfg)[0])
-    items = pseudo_items(pl, round(n_tpfp*(1-p_tpfp)/p_tpfp), seed=cfg.seed + 1000*round_idx)
-    return train_folds(data, replace(cfg, epochs=cfg.round_epochs), out, extra_labels=pl, extra_items=items,
+    items = pseudo_items(pl, round(n_tpfp*(1-cfg.p_tpfp)/cfg.p_tpfp), seed=cfg.seed + 1000*round_idx)
+    return train_folds(data, rcfg, out, extra_labels=pl, extra_items=items,
                        progress=progress, init_dir=prev)

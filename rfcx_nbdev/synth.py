@@ -172,6 +172,7 @@ def plan_recording(rid:str, # recording id
                    presence:np.ndarray, # (24,) 0/1 species presence
                    rng:np.random.Generator, # source of randomness for this recording
                    duration:float=60., # seconds
+                   p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (in a recording with labels)
                   )->dict:
     "Events, noise and (for train) TP/FP label rows of one recording, without audio."
     events = []
@@ -189,7 +190,7 @@ def plan_recording(rid:str, # recording id
     if split == 'train':
         if rng.random() >= P_FP_ONLY:
             for sp, st in sorted({(e['species'], e['songtype']) for e in events}):
-                if rng.random() >= P_TP_CLASS: continue
+                if rng.random() >= p_label: continue
                 calls = [e for e in events if (e['species'], e['songtype']) == (sp, st)]
                 order = sorted(range(len(calls)), key=lambda i: -calls[i]['snr_db'])
                 if rng.random() > .7: order = list(rng.permutation(len(calls)))
@@ -283,6 +284,7 @@ def plan_dataset(n_train:int=160, # train recordings
                  duration:float=60., # seconds per recording
                  test_prior=RFCX_TEST_PRIOR, # per-species presence probability in test clips
                  train_rate=.13, # per-species presence probability in train clips (scalar or 24 values)
+                 p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (`plan_recording`)
                 )->list:
     "Plans (events, noise, labels) of every recording, train first; no audio."
     rng = np.random.default_rng(seed)
@@ -293,7 +295,7 @@ def plan_dataset(n_train:int=160, # train recordings
     for s, split in enumerate(_SPLITS):
         for i, pr in enumerate(pres[split]):
             rid = ids[i] if split == 'train' else ids[n_train+i]
-            plans.append(plan_recording(rid, split, pr, np.random.default_rng([seed, s, i]), duration))
+            plans.append(plan_recording(rid, split, pr, np.random.default_rng([seed, s, i]), duration, p_label))
     return plans
 
 # %% ../nbs/00_synth.ipynb #9bca8d5f
@@ -305,6 +307,7 @@ def make_synth(out, # output folder
                duration:float=60., # seconds per recording
                test_prior=RFCX_TEST_PRIOR, # per-species presence probability in test clips
                train_rate=.13, # per-species presence probability in train clips (scalar or 24 values)
+               p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (sparser labels below 0.9)
                progress:bool=True, # show a progress bar
                n_workers:int=2, # processes rendering audio (0: in this process)
               )->Path:
@@ -317,11 +320,12 @@ def make_synth(out, # output folder
     meta = dict(version=SYNTH_VERSION, seed=int(seed), sr=int(sr), duration=float(duration), n_train=int(n_train),
                 n_test=int(n_test), test_prior=[float(x) for x in tp_],
                 train_rate=float(train_rate) if np.ndim(train_rate) == 0 else [float(x) for x in train_rate])
+    if p_label != P_TP_CLASS: meta['p_label'] = float(p_label)  # (absent at the default: older datasets stay valid)
     mf = out/'truth'/'meta.json'
     if mf.exists() and json.loads(mf.read_text()) == meta: return out
     if mf.exists(): mf.unlink()   # a different dataset: regenerate, never trust it half-rewritten
     for d in ('train', 'test', 'truth'): (out/d).mkdir(parents=True, exist_ok=True)
-    plans = plan_dataset(n_train, n_test, seed, duration, tp_, train_rate)
+    plans = plan_dataset(n_train, n_test, seed, duration, tp_, train_rate, p_label)
     keep = {p['recording_id'] for p in plans}
     for d in ('train', 'test'):
         for f in (out/d).glob('*.flac'):
@@ -364,11 +368,13 @@ def rfcx_synth(out:str, # output folder
                sr:int=48000, # sample rate
                duration:float=60., # seconds per recording
                test_prior:str='rfcx', # 'rfcx' (public RFCx test prior), 'flat', or 24 comma-separated probabilities
-               train_rate:float=.13, # fraction of the 24 species present in a train clip, on average
+               train_rate:str='0.13', # balanced train presence at this mean rate, or 'test': train drawn at the test prior (the competition's case)
+               p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (0.4: about 10 TP rows per class at 160 train)
                n_workers:int=2, # processes rendering audio
                quiet:bool=False, # no progress bar
               ):
     "Write a synthetic RFCx-format dataset with full ground truth to `out`."
-    d = make_synth(out, n_train, n_test, seed, sr, duration, _prior(test_prior), train_rate, not quiet, n_workers)
+    tp_ = _prior(test_prior)
+    d = make_synth(out, n_train, n_test, seed, sr, duration, tp_, tp_ if train_rate == 'test' else float(train_rate), p_label, not quiet, n_workers)
     tp, fp = pd.read_csv(d/'train_tp.csv'), pd.read_csv(d/'train_fp.csv')
     print(f'{d}: {n_train} train + {n_test} test recordings, {len(tp)} TP rows, {len(fp)} FP rows')

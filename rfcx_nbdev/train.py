@@ -26,8 +26,9 @@ from .models import CoordModel
 from .metrics import MaskedLWLRAP, MaskedAUC
 
 # %% auto #0
-__all__ = ['PRESETS', 'TrainConfig', 'default_preset', 'train_config', 'RFCxData', 'FillUnknown', 'rfcx_learner', 'Checkpoint',
-           'resume', 'fold_items', 'train_fold', 'train_folds', 'load_models', 'rfcx_train']
+__all__ = ['PRESETS', 'TrainConfig', 'ConfigMismatch', 'check_config', 'default_preset', 'train_config', 'parse_set', 'RFCxData',
+           'FillUnknown', 'rfcx_learner', 'Checkpoint', 'resume', 'fold_items', 'train_fold', 'train_folds',
+           'load_models', 'rfcx_train']
 
 # %% ../nbs/06_train.ipynb #5998b406
 @dataclass
@@ -58,6 +59,11 @@ class TrainConfig:
     spec:dict=field(default_factory=lambda: asdict(SpecConfig())) # `SpecConfig` fields
     n_classes:int=26 # model outputs
     classes:list|None=None # (species, songtype) pairs, filled from the data
+    pl_pos_thr:float=0.5 # pseudo-label rounds: windows above become soft positives (target p)
+    pl_pos_weight:float=0.5 # loss weight of a soft positive
+    pl_neg_thr:float|None=None # windows below become soft negatives (None: off, as 5th place)
+    pl_neg_weight:float=0.5 # loss weight of a soft negative
+    p_tpfp:float=0.5 # fraction of a round's training items that are TP/FP crops (2nd place)
 
     @property
     def spec_cfg(self)->SpecConfig: return SpecConfig(**self.spec)
@@ -66,6 +72,24 @@ class TrainConfig:
     def from_json(cls, path):
         d = json.loads(Path(path).read_text())
         return cls(**{k:v for k,v in d.items() if k in {f.name for f in fields(cls)}})
+    def mismatch(self, other:TrainConfig, ignore=('folds','num_workers','classes'))->list:
+        "Names of the fields (those that change results) where `other` differs."
+        a, b = asdict(self), asdict(other)
+        return [k for k in a if k not in ignore and a[k] != b.get(k)]
+
+class ConfigMismatch(ValueError):
+    "A run folder's saved configuration contradicts the one asked for."
+
+def check_config(path, # the run folder's config.json
+                 cfg:TrainConfig, # the configuration asked for
+                )->TrainConfig:
+    "Save `cfg` to `path`, or check it against the one saved there: a re-run never mixes results of two configurations."
+    path = Path(path)
+    if not path.exists(): cfg.to_json(path); return cfg
+    old = TrainConfig.from_json(path); bad = cfg.mismatch(old)
+    if bad: raise ConfigMismatch(f"{path} was made with other settings: " + ', '.join(f"{k}={getattr(old,k)!r} (now {getattr(cfg,k)!r})" for k in bad)
+                                 + ". Use a new run folder, or the saved settings to resume.")
+    return cfg
 
 def _atomic_text(path, text): atomic_write(path, lambda f: f.write(text), mode='w')  # `data.atomic_write`
 
@@ -91,6 +115,17 @@ def train_config(preset:str|None=None, # 'cpu', 'gpu' or None (by device)
     bad = set(kwargs) - {f.name for f in fields(TrainConfig)}
     if bad: raise ValueError(f"unknown TrainConfig field(s): {', '.join(sorted(bad))}")
     return TrainConfig(**{**PRESETS[preset], **kwargs})
+
+def parse_set(items=None, # 'key=value' strings (the CLIs' `--set`)
+             )->dict:
+    "`TrainConfig` overrides from 'key=value' strings; values are read as JSON (5, 0.2, true, null, [0,1]), else as text."
+    out = {}
+    for s in items or []:
+        k, eq, v = s.partition('=')
+        if not eq or not k: raise ValueError(f"--set {s!r}: expected key=value")
+        try: out[k.strip()] = json.loads(v)
+        except json.JSONDecodeError: out[k.strip()] = v
+    return out
 
 # %% ../nbs/06_train.ipynb #fd77c980
 class RFCxData:
@@ -289,8 +324,8 @@ def train_folds(data:RFCxData, # the run's data
                 init_dir=None, # a previous stage's folder: start each fold from its fold{k}/model.pth
                )->pd.DataFrame:
     "Train every fold of `cfg` (resuming finished ones); per-fold metrics, also saved as out/folds.csv."
-    out = Path(out); cfg.classes = data.classes.pairs
-    if not rank_distrib() and not (out/'config.json').exists(): cfg.to_json(out/'config.json')
+    out = Path(out); out.mkdir(parents=True, exist_ok=True); cfg = replace(cfg, classes=data.classes.pairs)
+    if not rank_distrib(): check_config(out/'config.json', cfg)
     items, labels = fold_items(data, cfg, extra_labels, extra_items)
     folds = ifnone(cfg.folds, list(range(cfg.n_folds)))
     init = lambda k: None if init_dir is None else Path(init_dir)/f'fold{k}'/'model.pth'
@@ -334,13 +369,14 @@ def rfcx_train(
     loss:str=None, # 'focal' or 'bce'
     weights:str=None, # local pretrained weights for the trunk
     cache:str=None, # spectrogram cache folder (default: DATA/cache)
+    set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
 ):
     "Stage 1: train one model per fold on TP/FP crops; per-fold validation metrics in OUT/folds.csv."
     out = Path(out)
     kw = {k:v for k,v in dict(arch=arch, epochs=epochs, n_folds=n_folds, loss=loss, weights=weights).items() if v is not None}
+    kw.update(parse_set(set))
     if folds: kw['folds'] = [int(f) for f in folds.split(',')]
-    cfg = TrainConfig.from_json(out/'config.json') if (out/'config.json').exists() else \
-          train_config(preset, seed=seed, coord=not no_coord, mixover=not no_mixover, masked=not unmasked, **kw)
+    cfg = train_config(preset, seed=seed, coord=not no_coord, mixover=not no_mixover, masked=not unmasked, **kw)
     t0 = time.time()
     if num_distrib() > 1: _setup_distrib()
     mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=cache, n_folds=cfg.n_folds, seed=cfg.seed, progress=not rank_distrib())
