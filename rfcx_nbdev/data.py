@@ -392,9 +392,11 @@ class CropXY(ItemTransform):
         min_overlap:float=0.5, # see `crop_target`
         p_noise:float=0.5, noise_std:float=0.1, # gaussian noise (standardised units) with probability p_noise
         p_gain:float=0.5, gain:float=0.5, # uniform offset in [-gain, gain] with probability p_gain
+        valid_labels:pd.DataFrame=None, # label table of the validation split (default: `labels`)
     ):
-        store_attr(but='labels,cache'); self.cache = cache; self.train = False; self._mm = {}
+        store_attr(but='labels,cache,valid_labels'); self.cache = cache; self.train = False; self._mm = {}
         self.lab = {k:_label_arrays(g) for k,g in labels.groupby('recording_id')}
+        self.vlab = self.lab if valid_labels is None else {k:_label_arrays(g) for k,g in valid_labels.groupby('recording_id')}
         self.nf = cache.cfg.frames(crop_len); self.fps = cache.cfg.fps
     def __call__(self, b, split_idx=None, **kw):
         self.train = split_idx==0
@@ -426,7 +428,7 @@ class CropXY(ItemTransform):
         if self.train:
             if torch.rand(1) < self.p_noise: x = x + self.noise_std*torch.randn_like(x)
             if torch.rand(1) < self.p_gain: x = x + (torch.rand(1)*2-1)*self.gain
-        a = self.lab.get(item['recording_id'])
+        a = (self.lab if self.train else self.vlab).get(item['recording_id'])
         y, w = _crop_target(a, f0/self.fps, (f0+self.nf)/self.fps, self.n_classes, self.min_overlap) if a else \
                (np.full(self.n_classes, np.nan, np.float32), np.zeros(self.n_classes, np.float32))
         return x, torch.from_numpy(y), torch.from_numpy(w)

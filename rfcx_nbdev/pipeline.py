@@ -20,8 +20,8 @@ from .postproc import rescale, RFCX_TEST_PRIOR
 from .synth import make_synth, SPECIES_COLS
 
 # %% auto #0
-__all__ = ['test_table', 'base_prior', 'postprocess', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections',
-           'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
+__all__ = ['test_table', 'base_prior', 'postprocess', 'reference_scores', 'run_pipeline', 'stage_table', 'plot_stages',
+           'plot_detections', 'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def _write_csv(df, path, **kw): _atomic_text(path, df.to_csv(**kw))
@@ -49,12 +49,21 @@ def postprocess(windows:pd.DataFrame, # the final stage's `stage_windows`
 
 # %% ../nbs/10_pipeline.ipynb #52734842
 def _stage_row(name, folds, windows, data):
-    "Metrics of one stage: fold validation, and (with truth) OOF train and test clip LWLRAP."
-    r = dict(stage=name, valid_masked_lwlrap=float(folds.masked_lwlrap.mean()) if folds is not None else np.nan)
-    if 'train' in data.truth:
-        w = windows[(windows.split=='train') & windows.oof]
-        r['oof_train_lwlrap'] = truth_lwlrap(clip_probs(w), data.truth['train'])
+    "Metrics of one stage: OOF train clips vs their TP labels (no truth needed), fold validation crops, and (with truth) OOF train clips."
+    oof = clip_probs(windows[(windows.split=='train') & windows.oof])
+    r = dict(stage=name, oof_tp_lwlrap=tp_lwlrap(oof, data.labels, data.classes) if len(oof) else np.nan,
+             valid_masked_lwlrap=float(folds.masked_lwlrap.mean()) if folds is not None else np.nan)
+    if 'train' in data.truth: r['oof_train_lwlrap'] = truth_lwlrap(oof, data.truth['train'])
     return r
+
+def reference_scores(truth:pd.DataFrame, # clip truth (0/1), index recording_id, columns s0..
+                     n_random:int=20, # random rankings averaged
+                     seed:int=0, # their seed
+                    )->dict:
+    "Test LWLRAP of two rankings that ignore the audio: random scores, and every clip ranked by the truth's own frequencies (an oracle: the bar to beat)."
+    y = truth.values; rng = np.random.default_rng(seed)
+    return dict(random=float(np.mean([lwlrap(y, rng.random(y.shape)) for _ in range(n_random)])),
+                constant=float(lwlrap(y, np.broadcast_to(y.mean(0), y.shape))))
 
 def _test_lwlrap(probs, data):
     return truth_lwlrap(probs, data.truth['test']) if 'test' in data.truth else np.nan
@@ -65,6 +74,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  rounds:int=2, # pseudo-label rounds
                  prior='auto', # odds-scaling target: 'auto' | 'rfcx' | 'none' | prior CSV path
                  cache=None, # spectrogram cache folder (default DATA/cache)
+                 ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  progress:bool=True, # progress bars
                  **cfg_kw, # `TrainConfig` overrides
                 )->dict:
@@ -95,7 +105,11 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     if 'test' in data.truth:  # the other priors, for the record (the submission uses `prior`)
         for pr in ('none', 'auto', 'rfcx'):
             if pr != str(prior): alt[pr] = _test_lwlrap(postprocess(w, data, pr)[0], data)
-    rep = dict(data=str(data_dir), run=str(out), n_train=len(data.train_ids), n_test=len(data.test_ids),
+    ref = reference_scores(data.truth['test'].loc[data.test_ids]) if 'test' in data.truth else {}
+    if ceiling is not None: ref['ceiling'] = float(ceiling)
+    if 'ceiling' in ref:
+        for r in rows: r['gap_closed'] = (r['test_lwlrap'] - ref['constant']) / (ref['ceiling'] - ref['constant'])
+    rep = dict(data=str(data_dir), run=str(out), n_train=len(data.train_ids), n_test=len(data.test_ids), reference=ref,
                n_unreadable=len(data.errors), config=asdict(cfg), stages=rows, postprocess=info,
                test_lwlrap_other_priors=alt, seconds=round(time.time()-t0, 1))
     write_report(rep, out, data, w)
@@ -106,18 +120,21 @@ def _fmt(v): return '' if v is None or (isinstance(v, float) and np.isnan(v)) el
 
 def stage_table(rep:dict)->str:
     "The per-stage metrics as a markdown table."
-    cols = ['stage', 'valid_masked_lwlrap', 'oof_train_lwlrap', 'test_lwlrap']
+    cols = ['stage', 'oof_tp_lwlrap', 'test_lwlrap', 'gap_closed', 'oof_train_lwlrap', 'valid_masked_lwlrap']
+    cols = [c for c in cols if c=='stage' or any(c in r for r in rep['stages'])]
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|'*len(cols)]
     for r in rep['stages']: lines.append('| ' + ' | '.join([r['stage']] + [_fmt(r.get(c)) for c in cols[1:]]) + ' |')
+    for k, v in rep.get('reference', {}).items(): lines.append('| ' + ' | '.join([f'reference: {k}'] + [_fmt(v) if c=='test_lwlrap' else '' for c in cols[1:]]) + ' |')
     return '\n'.join(lines)
 
 def plot_stages(rep:dict, ax=None):
     "LWLRAP by stage."
     st = rep['stages']; x = np.arange(len(st))
     ax = ax or plt.subplots(figsize=(6,3), dpi=80)[1]
-    for c, lab in (('test_lwlrap', 'test (truth)'), ('oof_train_lwlrap', 'train OOF (truth)'), ('valid_masked_lwlrap', 'valid TP/FP crops (masked)')):
+    for c, lab in (('oof_tp_lwlrap', 'train OOF vs TP labels (no truth)'), ('test_lwlrap', 'test (truth)'), ('oof_train_lwlrap', 'train OOF (truth)'), ('valid_masked_lwlrap', 'valid TP/FP crops (masked)')):
         v = [s.get(c, np.nan) for s in st]
         if not np.all(np.isnan(np.array(v, dtype=float))): ax.plot(x, v, 'o-', label=lab)
+    for k, v in rep.get('reference', {}).items(): ax.axhline(v, ls=':', color='gray'); ax.text(0, v, k, fontsize=6, va='bottom')
     ax.set_xticks(x); ax.set_xticklabels([s['stage'] for s in st], rotation=15, fontsize=7); ax.set_ylabel('LWLRAP'); ax.legend(fontsize=7)
     return ax
 
@@ -157,9 +174,12 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
           f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "", stage_table(rep), "",
           f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" Test LWLRAP with the other priors: {alt}." if alt else ''), "",
-          "valid_masked_lwlrap: held-out TP/FP crops, masked to their known labels (mean of folds). oof_train_lwlrap: clip level, "
-          "train recordings scored by the fold model that did not train on them, against truth. test_lwlrap: clip level, test "
-          "recordings (never labelled) against truth.", "", "![](lwlrap_by_stage.png)", "", "![](detections.png)", ""]
+          "oof_tp_lwlrap (the headline, computable on real data): clip level, train recordings with TP rows scored by the fold "
+          "model that did not train on them, their TP species as the positives. test_lwlrap: clip level, test recordings (never "
+          "labelled) against truth; gap_closed: (test - constant) / (ceiling - constant). oof_train_lwlrap: the OOF train clips "
+          "against truth. valid_masked_lwlrap: held-out TP/FP crops, masked to their known labels (mean of folds): a detail, "
+          "it does not track the truth. References: random scores, and the constant ranking by the test truth's own frequencies "
+          "(an oracle that ignores the audio: the bar a model must clear).", "", "![](lwlrap_by_stage.png)", "", "![](detections.png)", ""]
     _atomic_text(out/'report.md', '\n'.join(md))
 
 # %% ../nbs/10_pipeline.ipynb #75eb30e8
@@ -196,11 +216,12 @@ def rfcx_pipeline(data:Param("dataset folder (Kaggle layout)", str, required=Tru
                   n_folds:int=None, # folds (overrides the preset)
                   seed:int=42, # seed
                   cache:str=None, # spectrogram cache folder (default DATA/cache)
+                  ceiling:float=None, # full-label ceiling's test LWLRAP (bench/ceiling.py): the report adds the share of the gap closed
                   set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
                  ):
     "Stage-1 training, pseudo-label rounds, test prediction and odds-scaling; writes OUT/submission.csv and a report."
     kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
-    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, **kw)
+    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, **kw)
     print(stage_table(rep)); print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")
 
 @call_parse

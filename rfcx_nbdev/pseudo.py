@@ -18,7 +18,7 @@ from .train import *
 from .train import _atomic_text
 
 # %% auto #0
-__all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'pseudo_labels', 'pseudo_items', 'pseudo_round']
+__all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'tp_lwlrap', 'pseudo_labels', 'pseudo_items', 'pseudo_round']
 
 # %% ../nbs/07_pseudo.ipynb #5cd12417
 def _cols(n): return [f'c{i}' for i in range(n)]
@@ -27,6 +27,7 @@ def stage_windows(data:RFCxData, # the run's data
                   run, # a trained stage folder (config.json, fold*/model.pth)
                   hop_s:float|None=None, # window hop (s); default half the crop
                   full_clip:bool=True, # full-clip window scoring (`window_logits`)
+                  oof:bool=True, # labelled train recordings scored by their out-of-fold model (False: the mean of all folds)
                   progress:bool=True, # progress bar
                  )->pd.DataFrame:
     "Class probabilities of every window of every train (out of fold) and test recording; cached as run/windows_{key}.csv."
@@ -34,11 +35,11 @@ def stage_windows(data:RFCxData, # the run's data
     models = load_models(run); by_fold = {m.fold: m for m in models}
     win, hop = window_frames(cfg.crop_len, ifnone(hop_s, cfg.crop_len/2), sc.fps, models[0].stride if full_clip else 1)
     recs = [(r, 'train') for r in data.train_ids] + [(r, 'test') for r in data.test_ids_ok]
-    fn = run/f"windows_{args_key(win, hop, full_clip, recs, data.folds.to_dict())}.csv"  # other windows, recordings or folds: another file
+    fn = run/f"windows_{args_key(win, hop, full_clip, oof, recs, data.folds.to_dict())}.csv"  # other windows, recordings or folds: another file
     if fn.exists(): return pd.read_csv(fn, dtype={'recording_id':str})
     rows = []
     for rid, split in (progress_bar(recs) if progress else recs):
-        f = data.folds.get(rid, -1) if split=='train' else -1
+        f = data.folds.get(rid, -1) if split=='train' and oof else -1
         ms = [by_fold[f]] if f in by_fold else list(models)  # out of fold where possible
         spec = torch.from_numpy(np.asarray(data.cache[rid], dtype=np.float32))
         p = window_probs(ms, spec, win, hop, full_clip=full_clip)
@@ -67,6 +68,18 @@ def truth_lwlrap(probs:pd.DataFrame, # clip-level species probabilities, index r
     "LWLRAP of `probs` against ground truth on their common recordings."
     ids = probs.index.intersection(truth.index)
     return lwlrap(truth.loc[ids, probs.columns].values, probs.loc[ids].values)
+
+def tp_lwlrap(probs:pd.DataFrame, # clip-level species probabilities (s0..), index recording_id
+              labels:pd.DataFrame, # label table: its TP rows are the known positives
+              classes=RFCX_CLASSES, # `Classes` of the label table
+             )->float:
+    "LWLRAP of the recordings with TP rows, their TP species taken as the only positives: computable without truth."
+    cl = as_classes(classes); tp = labels[labels.kind=='tp']
+    ids = probs.index.intersection(pd.Index(tp.recording_id.unique()))
+    y = pd.DataFrame(0, index=ids, columns=probs.columns)
+    for r, c in zip(tp.recording_id, tp.cls):
+        if r in y.index: y.loc[r, f's{cl.pairs[c][0]}'] = 1
+    return lwlrap(y.values, probs.loc[ids].values)
 
 # %% ../nbs/07_pseudo.ipynb #97c50707
 def pseudo_labels(windows:pd.DataFrame, # `stage_windows` output
@@ -110,7 +123,7 @@ def pseudo_round(data:RFCxData, # the run's data
     rcfg = check_config(out/'config.json', replace(cfg, epochs=cfg.round_epochs, classes=data.classes.pairs))  # pseudo.csv follows from it
     fn = out/'pseudo.csv'
     if not fn.exists():
-        pl = pseudo_labels(stage_windows(data, prev, progress=progress), cfg.pl_pos_thr, cfg.pl_pos_weight, cfg.pl_neg_thr, cfg.pl_neg_weight)
+        pl = pseudo_labels(stage_windows(data, prev, oof=not cfg.pl_ensemble, progress=progress), cfg.pl_pos_thr, cfg.pl_pos_weight, cfg.pl_neg_thr, cfg.pl_neg_weight)
         _atomic_text(fn, pl.to_csv(index=False, float_format='%.6g'))
     pl = pd.read_csv(fn, dtype={'recording_id':str})  # what a resumed run reads: the same numbers either way
     n_tpfp = len(fold_items(data, cfg)[0])

@@ -64,6 +64,8 @@ class TrainConfig:
     pl_neg_thr:float|None=None # windows below become soft negatives (None: off, as 5th place)
     pl_neg_weight:float=0.5 # loss weight of a soft negative
     p_tpfp:float=0.5 # fraction of a round's training items that are TP/FP crops (2nd place)
+    pl_ensemble:bool=False # pseudo-label train recordings with the mean of all folds (5th place) instead of their out-of-fold model
+    bg_frac:float=0. # fraction of training items that are random crops of train recordings (unlabelled classes: weak negatives)
 
     @property
     def spec_cfg(self)->SpecConfig: return SpecConfig(**self.spec)
@@ -180,7 +182,7 @@ def _find_audio(folder, rid):
 # %% ../nbs/06_train.ipynb #679a5c52
 class FillUnknown(Callback):
     "Training batches: replace unknown (NaN) targets by `value` with loss weight `weight` (1: the unmasked baseline)."
-    order, run_valid = -10, False
+    order, run_valid = MixOver.order+1, False  # after MixOver: pairs are drawn on the known labels, then the unknown ones are filled
     def __init__(self, value:float=0., weight:float=1.): self.value, self.weight = value, weight
     def before_batch(self):
         y, w = self.learn.yb
@@ -261,6 +263,8 @@ def fold_items(data:RFCxData, cfg:TrainConfig, extra_labels=None, extra_items=No
     "(items, labels) of one stage: TP/FP crops (TP only for the unmasked baseline), plus any extra (pseudo) items and labels."
     labels = data.labels if extra_labels is None else pd.concat([data.labels, extra_labels], ignore_index=True)
     items = crop_items(data.labels, kinds=('tp','fp') if cfg.masked else ('tp',))
+    if cfg.bg_frac > 0:  # background: random crops anywhere in the train recordings, redrawn every epoch
+        items = pd.concat([items, random_items(data.train_ids, round(len(items)*cfg.bg_frac/(1-cfg.bg_frac)), seed=cfg.seed)], ignore_index=True)
     if extra_items is not None: items = pd.concat([items, extra_items], ignore_index=True)
     return items, labels
 
@@ -286,7 +290,7 @@ def train_fold(data:RFCxData, # the run's data
     items = pd.concat([items, valid_items[valid_items.recording_id.isin(va)]], ignore_index=True)
     set_seed(cfg.seed + fold, reproducible=True)
     dls = rfcx_dls(items, data.cache, labels, tr, va, n_classes=cfg.n_classes, crop_len=cfg.crop_len, bs=cfg.bs,
-                   num_workers=cfg.num_workers, seed=cfg.seed + fold, jitter=cfg.jitter)
+                   num_workers=cfg.num_workers, seed=cfg.seed + fold, jitter=cfg.jitter, valid_labels=data.labels)  # valid: TP/FP only, never pseudo rows
     learn = rfcx_learner(dls, cfg, path=fd, cbs=[Checkpoint(fd/'checkpoint.pth')])
     start, prev = 0, []
     if (fd/'checkpoint.pth').exists(): start, prev = resume(learn, fd/'checkpoint.pth')
