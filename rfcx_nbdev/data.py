@@ -101,6 +101,9 @@ def read_annotations(
     except pd.errors.EmptyDataError: raise AnnotationError(f"{name}: empty file (no header)") from None
     for c in ANN_COLS:
         if c not in df.columns: raise AnnotationError(f"{name}: missing column '{c}' (columns: {', '.join(map(str,df.columns))})")
+    if not len(df):  # a header and no rows is a valid file (positives-only data has no FP boxes)
+        df = df[ANN_COLS].astype(dict(recording_id=str, species_id=int, songtype_id=int, t_min=float, f_min=float, t_max=float, f_max=float))
+        df.attrs['kind'] = kind; return df
     def where(i, field): return f"{name} row {i+1} (line {i+2}), field {field}"
     rid = df.recording_id
     bad = rid.isna() | (rid.astype(str).str.strip()=='')
