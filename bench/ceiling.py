@@ -1,0 +1,55 @@
+#!/usr/bin/env python
+"""Reference points of a synthetic dataset, the bar and the roof for learning from partial labels:
+- random: LWLRAP of random scores on the test recordings;
+- constant: every test clip ranked by the test truth's own species frequencies (an oracle that ignores the audio);
+- ceiling: the same preset trained with every call labelled (all train rows of truth/events.csv as TP rows, no FP rows,
+  unlabelled classes taken as absent), stage 1 only, mean +- sd over seeds.
+  python bench/ceiling.py DATA OUT [--seeds 42,43,44] [--preset cpu] [--set key=value ...]
+Prints the figures and writes OUT/ceiling.json; runs resume (one run folder per seed)."""
+import json, os, sys, time
+from pathlib import Path
+import numpy as np, pandas as pd
+from fastcore.script import call_parse, Param
+from rfcx_nbdev.data import ANN_COLS, atomic_write
+from rfcx_nbdev.train import parse_set
+from rfcx_nbdev.pipeline import run_pipeline, reference_scores
+
+def full_label_copy(data, # a synthetic dataset (with truth/events.csv)
+                    out, # folder of the copy: audio, truth and sample submission are linked, not copied
+                   )->Path:
+    "The dataset with every true call of its train recordings as a TP row and no FP rows."
+    data, out = Path(data).resolve(), Path(out); out.mkdir(parents=True, exist_ok=True)
+    for name in ('train', 'test', 'truth', 'sample_submission.csv'):
+        if not (out/name).exists(): os.symlink(data/name, out/name)
+    ev = pd.read_csv(data/'truth'/'events.csv', dtype={'recording_id':str})
+    atomic_write(out/'train_tp.csv', lambda f: ev[ev.split=='train'][ANN_COLS].to_csv(f, index=False), mode='w')
+    atomic_write(out/'train_fp.csv', lambda f: pd.DataFrame(columns=ANN_COLS).to_csv(f, index=False), mode='w')
+    return out
+
+def ceiling(data, out, seeds=(42,), preset='cpu', cache=None, **cfg_kw)->dict:
+    "Train the full-label runs; returns the reference points with the ceiling's per-seed test LWLRAP."
+    out = Path(out); fl = full_label_copy(data, out/'full_labels')
+    res = []
+    for s in seeds:
+        t0 = time.time()
+        rep = run_pipeline(fl, out/f'ceiling_s{s}', preset, rounds=0, prior='none', cache=cache, progress=False,
+                           seed=s, masked=False, **cfg_kw)
+        res.append(rep['stages'][0]['test_lwlrap'])
+        print(f"ceiling seed {s}: test LWLRAP {res[-1]:.4f} ({time.time()-t0:.0f} s)", flush=True)
+    truth = pd.read_csv(Path(data)/'truth'/'test.csv', dtype={'recording_id':str}).set_index('recording_id')
+    return dict(reference_scores(truth), ceiling=float(np.mean(res)), ceiling_sd=float(np.std(res, ddof=1)) if len(res) > 1 else None,
+                ceiling_runs=res, seeds=list(seeds), data=str(data), preset=preset, overrides=cfg_kw)
+
+@call_parse
+def main(data:str, # synthetic dataset folder
+         out:str, # output folder
+         seeds:str='42,43,44', # comma-separated training seeds
+         preset:str='cpu', # training preset
+         cache:str=None, # spectrogram cache folder (default: DATA/cache)
+         set:Param("TrainConfig overrides, key=value ...", str, nargs='*')=None,
+        ):
+    r = ceiling(data, out, [int(s) for s in seeds.split(',')], preset, cache, **parse_set(set))
+    sd = f" +- {r['ceiling_sd']:.4f}" if r['ceiling_sd'] is not None else ''
+    print(f"{data}: random {r['random']:.4f} | constant (test frequencies, oracle) {r['constant']:.4f} | "
+          f"full-label ceiling {r['ceiling']:.4f}{sd} over seeds {r['seeds']}")
+    atomic_write(Path(out)/'ceiling.json', lambda f: json.dump(dict(r, command='python ' + ' '.join(sys.argv)), f, indent=1), mode='w')
