@@ -73,7 +73,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
                  rounds:int=2, # pseudo-label rounds
                  prior='auto', # odds-scaling target: 'auto' | 'rfcx' | 'none' | prior CSV path
-                 cache=None, # spectrogram cache folder (default DATA/cache)
+                 cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  progress:bool=True, # progress bars
                  **cfg_kw, # `TrainConfig` overrides
@@ -81,7 +81,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     "Run (or resume) the whole pipeline; returns the report dict."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
     cfg = train_config(preset, **cfg_kw)
-    data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=cache, n_folds=cfg.n_folds, seed=cfg.seed, progress=progress)
+    data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, progress=progress)
     cfg = check_config(out/'config.json', replace(cfg, classes=data.classes.pairs))  # a re-run with other settings stops here
     _write_csv(data.errors, out/'errors.csv', index=False)
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)
@@ -215,7 +215,7 @@ def rfcx_pipeline(data:Param("dataset folder (Kaggle layout)", str, required=Tru
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)
                   seed:int=42, # seed
-                  cache:str=None, # spectrogram cache folder (default DATA/cache)
+                  cache:str=None, # spectrogram cache folder (default OUT/cache; share one between runs of the same data)
                   ceiling:float=None, # full-label ceiling's test LWLRAP (bench/ceiling.py): the report adds the share of the gap closed
                   set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
                  ):

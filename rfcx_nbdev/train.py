@@ -372,7 +372,7 @@ def rfcx_train(
     unmasked:bool=False, # ablation: TP-only crops, unlabelled classes taken as absent
     loss:str=None, # 'focal' or 'bce'
     weights:str=None, # local pretrained weights for the trunk
-    cache:str=None, # spectrogram cache folder (default: DATA/cache)
+    cache:str=None, # spectrogram cache folder (default: OUT/cache)
     set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
 ):
     "Stage 1: train one model per fold on TP/FP crops; per-fold validation metrics in OUT/folds.csv."
@@ -383,7 +383,7 @@ def rfcx_train(
     cfg = train_config(preset, seed=seed, coord=not no_coord, mixover=not no_mixover, masked=not unmasked, **kw)
     t0 = time.time()
     if num_distrib() > 1: _setup_distrib()
-    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=cache, n_folds=cfg.n_folds, seed=cfg.seed, progress=not rank_distrib())
+    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, progress=not rank_distrib())
     data = _rank0_first(mk)
     if not rank_distrib(): print(data)
     res = train_folds(data, cfg, out)
