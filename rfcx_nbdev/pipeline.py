@@ -20,8 +20,8 @@ from .postproc import rescale, RFCX_TEST_PRIOR
 from .synth import make_synth, SPECIES_COLS
 
 # %% auto #0
-__all__ = ['test_table', 'base_prior', 'postprocess', 'reference_scores', 'run_pipeline', 'stage_table', 'plot_stages',
-           'plot_detections', 'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
+__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections',
+           'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def _write_csv(df, path, **kw): _atomic_text(path, df.to_csv(**kw))
@@ -30,20 +30,16 @@ def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
     "Clip probabilities in `sample_submission.csv` order; unreadable recordings get 0 (they are listed in errors.csv)."
     return probs.reindex(data.test_ids).fillna(0.).rename_axis('recording_id')
 
-def base_prior(windows:pd.DataFrame)->np.ndarray:
-    "The prior a stage's models predict on the training distribution: mean out-of-fold clip probability per species."
-    return clip_probs(windows[(windows.split=='train') & windows.oof]).values.mean(0)
-
 # %% ../nbs/10_pipeline.ipynb #db88f5f9
 def postprocess(windows:pd.DataFrame, # the final stage's `stage_windows`
                 data:RFCxData, # the run's data
-                prior='auto', # 'auto' | 'rfcx' | 'none' | path to a prior CSV
+                prior='auto', # 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
                )->tuple:
-    "(post-processed test probabilities, info dict with base prior, target prior, factors)."
+    "(post-processed test probabilities, info dict with target prior (for 'auto': the shifted detection rate) and factors)."
     raw = test_table(data, clip_probs(windows[windows.split=='test']))
-    base = base_prior(windows)
-    p, f, target = rescale(raw.values, base, prior)
-    info = dict(prior=str(prior), base_prior=base.round(4).tolist(), target_prior=np.asarray(target).round(4).tolist(),
+    oof = clip_probs(windows[(windows.split=='train') & windows.oof]).values
+    p, f, target = rescale(raw.values, oof, prior)
+    info = dict(prior=str(prior), target_prior=np.asarray(target).round(4).tolist(),
                 factor=np.asarray(f).round(4).tolist())
     return pd.DataFrame(p, index=raw.index, columns=raw.columns), info
 
@@ -103,7 +99,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
     alt = {}
     if 'test' in data.truth:  # the other priors, for the record (the submission uses `prior`)
-        for pr in ('none', 'auto', 'rfcx'):
+        for pr in ('none', 'auto', 'em', 'rfcx'):
             if pr != str(prior): alt[pr] = _test_lwlrap(postprocess(w, data, pr)[0], data)
     ref = reference_scores(data.truth['test'].loc[data.test_ids]) if 'test' in data.truth else {}
     if ceiling is not None: ref['ceiling'] = float(ceiling)
@@ -210,7 +206,7 @@ def rfcx_pipeline(data:Param("dataset folder (Kaggle layout)", str, required=Tru
                   out:Param("run folder (re-run the same command to resume)", str, required=True)=None,
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=2, # pseudo-label rounds
-                  prior:str='auto', # odds-scaling prior: auto (EM on test predictions) | rfcx | none | FILE
+                  prior:str='auto', # odds-scaling prior: auto (test vs train detection rates) | em | rfcx | none | FILE
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)
