@@ -59,7 +59,7 @@ def main(data:str, # synthetic dataset folder
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t_all = time.time()
     ref = json.loads(Path(ceiling).read_text()) if ceiling else None
     names, sd = configs.split(','), [int(s) for s in seeds.split(',')]
-    bad = set(names) - set(CONFIGS)
+    bad = {*names} - {*CONFIGS}  # (`set` is the --set option here)
     if bad: raise ValueError(f"unknown config(s) {sorted(bad)}: choose from {', '.join(CONFIGS)}")
     rows = []
     for seed in sd:
