@@ -310,14 +310,6 @@ def train_fold(data:RFCxData, # the run's data
     del learn, dls; gc.collect()  # free this fold's model and optimizer state before the next fold
     return res
 
-# %% ../nbs/06_train.ipynb #f9097e21
-class _StopAfter(Callback):
-    "Cancel training after `n` epochs (tests of resume)."
-    order = 80
-    def __init__(self, n): self.n = n
-    def after_epoch(self):
-        if self.epoch+1 >= self.n: raise KeyboardInterrupt
-
 # %% ../nbs/06_train.ipynb #6e933693
 def train_folds(data:RFCxData, # the run's data
                 cfg:TrainConfig, # the run's configuration
