@@ -11,7 +11,7 @@ import json, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse, Param
-from rfcx_nbdev.data import atomic_write
+from rfcx_nbdev.core import atomic_write
 from rfcx_nbdev.train import parse_set
 from rfcx_nbdev.pipeline import run_pipeline
 

@@ -14,17 +14,17 @@ from fastcore.script import call_parse, Param
 from .data import *
 from .metrics import lwlrap
 from .train import *
-from .train import _atomic_text
+from .core import *
 from .pseudo import *
-from .postproc import rescale, RFCX_TEST_PRIOR
-from .synth import make_synth, SPECIES_COLS
+from .postproc import rescale
+from .synth import make_synth
 
 # %% auto #0
 __all__ = ['test_table', 'postprocess', 'reference_scores', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections',
            'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
-def _write_csv(df, path, **kw): _atomic_text(path, df.to_csv(**kw))
+def _write_csv(df, path, **kw): atomic_write(path, df.to_csv(**kw))
 
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
     "Clip probabilities in `sample_submission.csv` order; unreadable recordings get 0 (they are listed in errors.csv)."
@@ -157,14 +157,14 @@ def plot_detections(data:RFCxData, windows:pd.DataFrame, rid:str, thresh:float=0
 def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     "report.json, report.md and the two plots."
     out = Path(out)
-    _atomic_text(out/'report.json', json.dumps(rep, indent=1, default=float))
+    atomic_write(out/'report.json', json.dumps(rep, indent=1, default=float))
     fig, ax = plt.subplots(figsize=(6,3), dpi=80); plot_stages(rep, ax); fig.tight_layout()
-    fig.savefig(out/'lwlrap_by_stage.png.tmp.png'); os.replace(out/'lwlrap_by_stage.png.tmp.png', out/'lwlrap_by_stage.png'); plt.close(fig)
+    atomic_write(out/'lwlrap_by_stage.png', lambda f: fig.savefig(f, format='png')); plt.close(fig)
     test = windows[windows.split=='test']
     if len(test):
         rid = test.groupby('recording_id')[[c for c in test.columns if c.startswith('c') and c[1:].isdigit()]].max().max(1).idxmax()
         fig, ax = plt.subplots(figsize=(9,3), dpi=80); plot_detections(data, windows, rid, ax=ax); fig.tight_layout()
-        fig.savefig(out/'detections.png.tmp.png'); os.replace(out/'detections.png.tmp.png', out/'detections.png'); plt.close(fig)
+        atomic_write(out/'detections.png', lambda f: fig.savefig(f, format='png')); plt.close(fig)
     alt = ', '.join(f'{k}: {_fmt(v)}' for k,v in rep['test_lwlrap_other_priors'].items())
     md = [f"# rfcx-nbdev run report", "", f"data: `{rep['data']}` ({rep['n_train']} train / {rep['n_test']} test recordings, "
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
@@ -176,7 +176,7 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           "against truth. valid_masked_lwlrap: held-out TP/FP crops, masked to their known labels (mean of folds): a detail, "
           "it does not track the truth. References: random scores, and the constant ranking by the test truth's own frequencies "
           "(an oracle that ignores the audio: the bar a model must clear).", "", "![](lwlrap_by_stage.png)", "", "![](detections.png)", ""]
-    _atomic_text(out/'report.md', '\n'.join(md))
+    atomic_write(out/'report.md', '\n'.join(md))
 
 # %% ../nbs/10_pipeline.ipynb #75eb30e8
 def score_submission(sub, # submission CSV (recording_id,s0..s23)

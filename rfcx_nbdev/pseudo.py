@@ -15,7 +15,7 @@ from .data import *
 from .models import window_probs, window_starts, window_frames
 from .metrics import lwlrap
 from .train import *
-from .train import _atomic_text
+from .core import *
 
 # %% auto #0
 __all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'tp_lwlrap', 'pseudo_labels', 'pseudo_items', 'pseudo_round']
@@ -48,7 +48,7 @@ def stage_windows(data:RFCxData, # the run's data
         d.insert(0, 'recording_id', rid); d.insert(1, 'split', split); d.insert(2, 'oof', f in by_fold)
         d.insert(3, 't_min', st); d.insert(4, 't_max', st + win/sc.fps)
         rows.append(d)
-    _atomic_text(fn, pd.concat(rows, ignore_index=True).to_csv(index=False, float_format='%.6g'))
+    atomic_write(fn, pd.concat(rows, ignore_index=True).to_csv(index=False, float_format='%.6g'))
     return pd.read_csv(fn, dtype={'recording_id':str})  # what a resumed run reads: the same numbers either way
 
 # %% ../nbs/07_pseudo.ipynb #eceb9f37
@@ -124,7 +124,7 @@ def pseudo_round(data:RFCxData, # the run's data
     fn = out/'pseudo.csv'
     if not fn.exists():
         pl = pseudo_labels(stage_windows(data, prev, oof=not cfg.pl_ensemble, progress=progress), cfg.pl_pos_thr, cfg.pl_pos_weight, cfg.pl_neg_thr, cfg.pl_neg_weight)
-        _atomic_text(fn, pl.to_csv(index=False, float_format='%.6g'))
+        atomic_write(fn, pl.to_csv(index=False, float_format='%.6g'))
     pl = pd.read_csv(fn, dtype={'recording_id':str})  # what a resumed run reads: the same numbers either way
     n_tpfp = len(fold_items(data, cfg)[0])
     items = pseudo_items(pl, round(n_tpfp*(1-cfg.p_tpfp)/cfg.p_tpfp), seed=cfg.seed + 1000*round_idx)

@@ -19,6 +19,7 @@ from fastai.optimizer import Adam
 from fastai.callback.schedule import *
 from fastai.callback.fp16 import *
 from fastprogress.fastprogress import progress_bar
+from .core import *
 from .data import *
 from .losses import MaskedBCE, MaskedFocal
 from .mixover import MixOver
@@ -69,7 +70,7 @@ class TrainConfig:
 
     @property
     def spec_cfg(self)->SpecConfig: return SpecConfig(**self.spec)
-    def to_json(self, path): _atomic_text(path, json.dumps(asdict(self), indent=1))
+    def to_json(self, path): atomic_write(path, json.dumps(asdict(self), indent=1))
     @classmethod
     def from_json(cls, path):
         d = json.loads(Path(path).read_text())
@@ -92,8 +93,6 @@ def check_config(path, # the run folder's config.json
     if bad: raise ConfigMismatch(f"{path} was made with other settings: " + ', '.join(f"{k}={getattr(old,k)!r} (now {getattr(cfg,k)!r})" for k in bad)
                                  + ". Use a new run folder, or the saved settings to resume.")
     return cfg
-
-def _atomic_text(path, text): atomic_write(path, lambda f: f.write(text), mode='w')  # `data.atomic_write`
 
 # %% ../nbs/06_train.ipynb #f151855b
 PRESETS = dict(
@@ -224,7 +223,7 @@ class Checkpoint(Callback):
         st = dict(model=get_model(self.learn.model).state_dict(), opt=self.learn.opt.state_dict(), epoch=self.epoch,
                   values=[list(map(float, v)) for v in self.recorder.values], names=list(self.recorder.metric_names[1:-1]),
                   rng=_rng_state(self.learn))
-        tmp = self.fname.with_name(self.fname.name + '.tmp'); torch.save(st, tmp); os.replace(tmp, self.fname)
+        atomic_write(self.fname, lambda f: torch.save(st, f))
 
 def resume(learn:Learner, fname)->tuple:
     "Load a `Checkpoint` into `learn`: returns (next epoch, history values)."
@@ -302,10 +301,10 @@ def train_fold(data:RFCxData, # the run's data
     names = list(learn.recorder.metric_names[1:-1])
     hist = pd.DataFrame(prev + [list(map(float, v)) for v in learn.recorder.values][len(prev) if start else 0:], columns=names)
     hist.insert(0, 'epoch', range(len(hist)))
-    _atomic_text(fd/'history.csv', hist.to_csv(index=False))
-    tmp = fd/'model.pth.tmp'; torch.save(get_model(learn.model).state_dict(), tmp); os.replace(tmp, fd/'model.pth')
+    atomic_write(fd/'history.csv', hist.to_csv(index=False))
+    atomic_write(fd/'model.pth', lambda f: torch.save(get_model(learn.model).state_dict(), f))
     res = dict(fold=fold, n_train=len(tr), n_valid=len(va), **{k: float(hist[k].iloc[-1]) for k in names})
-    _atomic_text(done, json.dumps(res, indent=1))
+    atomic_write(done, json.dumps(res, indent=1))
     (fd/'checkpoint.pth').unlink(missing_ok=True)
     del learn, dls; gc.collect()  # free this fold's model and optimizer state before the next fold
     return res
@@ -326,7 +325,7 @@ def train_folds(data:RFCxData, # the run's data
     folds = ifnone(cfg.folds, list(range(cfg.n_folds)))
     init = lambda k: None if init_dir is None else Path(init_dir)/f'fold{k}'/'model.pth'
     res = pd.DataFrame([train_fold(data, cfg, k, out, items, labels, progress=progress, init=init(k)) for k in folds])
-    if not rank_distrib(): _atomic_text(out/'folds.csv', res.to_csv(index=False))
+    if not rank_distrib(): atomic_write(out/'folds.csv', res.to_csv(index=False))
     return res
 
 def load_models(run, # run folder (config.json, fold*/model.pth)
