@@ -40,7 +40,7 @@ def postprocess(windows:pd.DataFrame, # the final stage's `stage_windows`
     oof = clip_probs(windows[(windows.split=='train') & windows.oof]).values
     p, f, target = rescale(raw.values, oof, prior)
     info = dict(prior=str(prior), target_prior=np.asarray(target).round(4).tolist(),
-                factor=np.asarray(f).round(4).tolist())
+                factor=np.asarray(f).tolist())
     return pd.DataFrame(p, index=raw.index, columns=raw.columns), info
 
 # %% ../nbs/10_pipeline.ipynb #52734842
