@@ -16,7 +16,7 @@ from fastai.torch_core import default_device
 from fastprogress.fastprogress import progress_bar
 from .data import SpecConfig, SpecCache, load_audio, melspec, MelSpec, AudioError, Classes, RFCX_CLASSES, atomic_write
 from .models import CoordModel, window_starts, window_probs, window_frames
-from .train import load_models
+from .train import load_models, final_stage
 
 # %% auto #0
 __all__ = ['SPEC_FIELDS', 'RAVEN_COLS', 'AUDIO_EXTS', 'run_spec', 'load_run', 'predict_recording', 'species_probs', 'detections',
@@ -35,11 +35,11 @@ def run_spec(cfg:dict)->SpecConfig:
     return SpecConfig(**{k:v for k,v in cfg['spec'].items() if k in SPEC_FIELDS})
 
 def load_run(
-    run, # run folder: config.json + fold*/model.pth
+    run, # run folder: config.json + fold*/model.pth, or a pipeline run folder
     device=None, # torch device (default: fastai `default_device()`)
 )->tuple: # (config dict, [CoordModel in eval mode, ...])
     "Config and fold models of a trained run."
-    run = Path(run); cj = run/'config.json'
+    run = final_stage(run); cj = run/'config.json'  # a pipeline run folder means its last finished stage
     if not cj.is_file(): raise FileNotFoundError(f"{run}: no config.json (not a run folder?)")
     try: cfg = json.loads(cj.read_text())
     except ValueError as e: raise ValueError(f"{cj}: not valid JSON ({e})") from None

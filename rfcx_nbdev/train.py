@@ -29,7 +29,7 @@ from .metrics import MaskedLWLRAP, MaskedAUC
 # %% auto #0
 __all__ = ['PRESETS', 'TrainConfig', 'ConfigMismatch', 'check_config', 'default_preset', 'train_config', 'parse_set', 'RFCxData',
            'FillUnknown', 'rfcx_learner', 'Checkpoint', 'resume', 'fold_items', 'train_fold', 'train_folds',
-           'load_models', 'rfcx_train']
+           'final_stage', 'load_models', 'rfcx_train']
 
 # %% ../nbs/06_train.ipynb #5998b406
 @dataclass
@@ -328,11 +328,18 @@ def train_folds(data:RFCxData, # the run's data
     if not rank_distrib(): atomic_write(out/'folds.csv', res.to_csv(index=False))
     return res
 
-def load_models(run, # run folder (config.json, fold*/model.pth)
+def final_stage(run)->Path:
+    "The folder whose fold models `run` means: `run` itself if it holds fold*/model.pth, else its last finished stage."
+    run = Path(run)
+    if any(run.glob('fold*/model.pth')): return run
+    done = [d for d in run.glob('*') if (d/'folds.csv').exists() and (d.name == 'stage1' or (d.name.startswith('round') and d.name[5:].isdigit()))]
+    return max(done, key=lambda d: 0 if d.name == 'stage1' else int(d.name[5:]), default=run)
+
+def load_models(run, # run folder (config.json, fold*/model.pth), or a pipeline run folder (its last finished stage)
                 device=None, # default: `default_device()`
                )->L:
     "The fold models of a run folder, in eval mode, each with its `.fold`."
-    run = Path(run); cfg = TrainConfig.from_json(run/'config.json')
+    run = final_stage(run); cfg = TrainConfig.from_json(run/'config.json')
     fns = sorted(run.glob('fold*/model.pth'))
     if not fns: raise FileNotFoundError(f"{run}: no model files (fold*/model.pth): train first")
     ms = L()
