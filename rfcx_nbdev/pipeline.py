@@ -33,7 +33,7 @@ def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
 # %% ../nbs/10_pipeline.ipynb #db88f5f9
 def postprocess(windows:pd.DataFrame, # the final stage's `stage_windows`
                 data:RFCxData, # the run's data
-                prior='auto', # 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
+                prior='none', # 'none' | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | path to a prior CSV
                )->tuple:
     "(post-processed test probabilities, info dict with target prior (for 'auto': the shifted detection rate) and factors)."
     raw = test_table(data, clip_probs(windows[windows.split=='test']))
@@ -68,7 +68,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
                  rounds:int=2, # pseudo-label rounds
-                 prior='auto', # odds-scaling target: 'auto' | 'rfcx' | 'none' | prior CSV path
+                 prior='none', # odds-scaling target: 'none' | 'auto' | 'em' | 'rfcx' | prior CSV path (none: measured never to hurt)
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  progress:bool=True, # progress bars
@@ -206,7 +206,7 @@ def rfcx_pipeline(data:Param("dataset folder (Kaggle layout)", str, required=Tru
                   out:Param("run folder (re-run the same command to resume)", str, required=True)=None,
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=2, # pseudo-label rounds
-                  prior:str='auto', # odds-scaling prior: auto (test vs train detection rates) | em | rfcx | none | FILE
+                  prior:str='none', # odds-scaling: none | auto (test vs train detection rates) | em | rfcx | FILE; the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)
