@@ -14,6 +14,7 @@ import json, os, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.script import call_parse
+from rfcx_nbdev.core import atomic_write
 from rfcx_nbdev.synth import make_synth
 from rfcx_nbdev.data import crop_items, rfcx_dls
 from rfcx_nbdev.metrics import masked_lwlrap, masked_auc, lwlrap
@@ -23,9 +24,6 @@ from rfcx_nbdev.pseudo import stage_windows, clip_probs, truth_lwlrap
 CONFIGS = dict(baseline={}, fully_masked=dict(unknown_weight=0.), unmasked=dict(masked=False), no_mixover=dict(mixover=False), no_coord=dict(coord=False))
 METRICS = [('test_lwlrap', 'test clip LWLRAP (80 unlabelled)'), ('oof_lwlrap', 'OOF train clip LWLRAP'),
            ('crop_lwlrap', 'held-out crop masked LWLRAP'), ('crop_auc', 'held-out crop masked AUC'), ('fold_lwlrap', "train_folds' masked_lwlrap")]
-
-def _atomic(path, text):
-    tmp = Path(str(path) + '.tmp'); tmp.write_text(text); os.replace(tmp, path)
 
 def crop_metrics(data, run, folds):
     "Masked LWLRAP and AUC of each fold model on its held-out TP/FP crops (centred, no augmentation), pooled over folds."
@@ -94,8 +92,8 @@ def report(res, ds, data, preset, fl, fold_seed, seeds, cmd, t_all, out):
           f"see them. Crop: masked LWLRAP over the held-out TP/FP crops (known labels only, identical evaluation for every config); "
           f"train_folds' own masked_lwlrap is shown too but for `unmasked` it counts unknown classes as negatives (FillUnknown runs on "
           f"validation batches), so it is not comparable.\n\nCommand: `{cmd}`  \nWall time: {wall:.0f} s\n")
-    _atomic(out/'ablations.md', md)
-    _atomic(out/'ablations.json', json.dumps(dict(command=cmd, wall_s=wall, preset=preset, data=str(data), folds=fl,
+    atomic_write(out/'ablations.md', md)
+    atomic_write(out/'ablations.json', json.dumps(dict(command=cmd, wall_s=wall, preset=preset, data=str(data), folds=fl,
                                                   fold_seed=fold_seed, seeds=seeds, results=res), indent=1))
     return md
 

@@ -13,6 +13,7 @@ import torch, torch.distributed as dist
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
 from fastai.torch_core import num_distrib, rank_distrib, distrib_barrier
 from fastai.distributed import *
+from rfcx_nbdev.core import atomic_write
 from rfcx_nbdev.synth import make_synth
 from rfcx_nbdev.train import train_config, RFCxData, rfcx_learner, fold_items, _setup_distrib, _distrib_ctx
 from rfcx_nbdev.data import rfcx_dls
@@ -68,7 +69,7 @@ print(f"[rank {rank}] {probe.n} steps in {time.time()-t0:.1f} s, model {type(lea
       f"first samples {probe.seen[:2]}", flush=True)
 (out/f'rank{rank}.json').write_text(json.dumps(dict(rank=rank, world=world, init=init, weights=w, buffers=b, seen=probe.seen, n=probe.n)))
 if rank == 0:
-    tmp = out/'model.pth.tmp'; torch.save(learn.model.state_dict(), tmp); os.replace(tmp, out/'model.pth')
+    atomic_write(out/'model.pth', lambda f: torch.save(learn.model.state_dict(), f))
 if world > 1 and dist.is_initialized(): dist.barrier()
 if rank == 0:
     rs = [json.loads((out/f'rank{r}.json').read_text()) for r in range(max(world, 1))]
