@@ -15,7 +15,7 @@ from fastai.torch_core import num_distrib, rank_distrib, distrib_barrier
 from fastai.distributed import *
 from rfcx_nbdev.core import atomic_write
 from rfcx_nbdev.synth import make_synth
-from rfcx_nbdev.train import train_config, RFCxData, rfcx_learner, fold_items, _setup_distrib, _distrib_ctx
+from rfcx_nbdev.train import train_config, RFCxData, rfcx_learner, fold_items, setup_distrib, distrib_ctx
 from rfcx_nbdev.data import rfcx_dls
 
 p = argparse.ArgumentParser()
@@ -26,7 +26,7 @@ p.add_argument('--steps', type=int, default=2, help='training batches before sto
 p.add_argument('--bs', type=int, default=8)
 p.add_argument('--control', action='store_true', help='negative control: no distrib_ctx, each rank trains alone on its own shuffle (the sync check must FAIL)')
 a = p.parse_args()
-_setup_distrib()  # the library's CPU/gloo adjustments (rfcx_nbdev.train), before any Accelerator exists
+setup_distrib()  # the library's CPU/gloo adjustments (rfcx_nbdev.train), before any Accelerator exists
 rank, world = rank_distrib(), num_distrib()
 out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
 print(f"[rank {rank}/{world}] pid {os.getpid()} start", flush=True)
@@ -60,7 +60,7 @@ probe = Probe()
 t0 = time.time()
 from contextlib import nullcontext
 if a.control: dls.train.rng.seed(rank)
-with (nullcontext() if a.control else _distrib_ctx(learn)), learn.no_bar():
+with (nullcontext() if a.control else distrib_ctx(learn)), learn.no_bar():
     print(f"[rank {rank}] model {type(learn.model).__name__} inside the training context (control: no distrib_ctx), dist initialised {dist.is_initialized()}, "
           f"backend {dist.get_backend() if dist.is_initialized() else None}", flush=True)
     learn.fit(1, cfg.lr, cbs=probe)

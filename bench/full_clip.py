@@ -4,7 +4,8 @@
 Random-init model (eval mode) on a noise spectrogram with bright 'calls'; prints one line per mode and the difference."""
 import time, torch
 from fastcore.script import call_parse
-from rfcx_nbdev.models import CoordModel, window_logits, window_starts, calls_spec, compare_full_clip
+from rfcx_nbdev.models import CoordModel, window_logits, window_starts
+from rfcx_nbdev.test_utils import calls_spec, compare_full_clip
 
 @call_parse
 def main(arch:str='resnet18', # timm arch

@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['N_SPECIES', 'RFCX_CLASSES', 'SPECIES_COLS', 'ANN_COLS', 'RFCX_TEST_PRIOR', 'AUDIO_EXTS', 'atomic_write', 'args_key',
-           'audio_files']
+__all__ = ['N_SPECIES', 'RFCX_CLASSES', 'SPECIES_COLS', 'ANN_COLS', 'RFCX_TEST_PRIOR', 'AUDIO_EXTS', 'class_cols', 'atomic_write',
+           'args_key', 'audio_files']
 
 # %% ../nbs/00_core.ipynb #c5838642
 N_SPECIES = 24
 RFCX_CLASSES = sorted([(s,1) for s in range(N_SPECIES)] + [(16,4),(23,4)])
 SPECIES_COLS = [f's{i}' for i in range(N_SPECIES)]
+def class_cols(n:int)->list: return [f'c{i}' for i in range(n)]  # the class columns of window tables: c0..c{n-1}
 ANN_COLS = ['recording_id','species_id','songtype_id','t_min','f_min','t_max','f_max']
 RFCX_TEST_PRIOR = np.array([.113,.204,.044,.923,.053,.041,.003,.213,.044,.023,.026,.149,
                             .255,.014,.123,.222,.046,.006,.474,.004,.017,.018,.023,.072])

@@ -8,122 +8,33 @@ import os, sys, json, time, glob
 from pathlib import Path
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import fields
 import numpy as np, pandas as pd, torch
 import soundfile as sf
 from fastcore.all import *
 from fastai.torch_core import default_device
 from fastprogress.fastprogress import progress_bar
-from .data import SpecConfig, SpecCache, load_audio, melspec, MelSpec, AudioError, Classes, RFCX_CLASSES, atomic_write
-from .models import CoordModel, window_starts, window_probs, window_frames
-from .train import load_models, final_stage
+from .core import SPECIES_COLS, atomic_write, audio_files, class_cols
+from .data import SpecCache, load_audio, melspec, MelSpec, AudioError, as_classes
+from .train import Run
+from .pseudo import clip_probs
 
 # %% auto #0
-__all__ = ['SPEC_FIELDS', 'RAVEN_COLS', 'AUDIO_EXTS', 'run_spec', 'load_run', 'predict_recording', 'species_probs', 'detections',
-           'class_bands', 'raven_table', 'write_raven', 'audio_files', 'predict_folder', 'rfcx_predict']
+__all__ = ['RAVEN_COLS', 'detections', 'class_bands', 'raven_table', 'write_raven', 'predict_folder', 'rfcx_predict']
 
 # %% ../nbs/09_inference.ipynb #53a4ef06
-SPEC_FIELDS = [f.name for f in fields(SpecConfig)]
 RAVEN_COLS = ['Selection','View','Channel','Begin Time (s)','End Time (s)','Low Freq (Hz)','High Freq (Hz)','Species','Songtype','Score']
-AUDIO_EXTS = ('.flac','.wav','.ogg','.mp3','.aif','.aiff')
-
 def _write_csv(df, path, **kw): return atomic_write(path, lambda f: df.to_csv(f, index=False, **kw), mode='w')  # `data.atomic_write`
-
-# %% ../nbs/09_inference.ipynb #f3ac414e
-def run_spec(cfg:dict)->SpecConfig:
-    "The `SpecConfig` stored in a run's config dict."
-    return SpecConfig(**{k:v for k,v in cfg['spec'].items() if k in SPEC_FIELDS})
-
-def load_run(
-    run, # run folder: config.json + fold*/model.pth, or a pipeline run folder
-    device=None, # torch device (default: fastai `default_device()`)
-)->tuple: # (config dict, [CoordModel in eval mode, ...])
-    "Config and fold models of a trained run."
-    run = final_stage(run); cj = run/'config.json'  # a pipeline run folder means its last finished stage
-    if not cj.is_file(): raise FileNotFoundError(f"{run}: no config.json (not a run folder?)")
-    try: cfg = json.loads(cj.read_text())
-    except ValueError as e: raise ValueError(f"{cj}: not valid JSON ({e})") from None
-    for k in ('arch','coord','n_classes','crop_len','spec','classes'):
-        if k not in cfg: raise KeyError(f"{cj}: missing field '{k}'")
-    run_spec(cfg)
-    if cfg['classes'] is None:
-        if cfg['n_classes'] != len(RFCX_CLASSES): raise ValueError(f"{cj}: 'classes' is empty and n_classes={cfg['n_classes']} != 26")
-        cfg['classes'] = [list(p) for p in RFCX_CLASSES]
-    if len(cfg['classes']) != cfg['n_classes']:
-        raise ValueError(f"{cj}: {len(cfg['classes'])} classes but n_classes={cfg['n_classes']}")
-    return cfg, list(load_models(run, device))  # the fold models, loaded by `train.load_models`
-
-# %% ../nbs/09_inference.ipynb #7300c9c9
-def _spread_head(m, n_mels, scale=1., seed=0):
-    "Re-draw the classifier of a random-init model so its scores spread over (0, 1) instead of sitting at 0.5."
-    g = torch.Generator().manual_seed(seed); h = m.trunk.get_classifier()
-    with torch.no_grad():
-        f = m.trunk.forward_head(m.eval().features(torch.randn(1, 1, n_mels, 256, generator=g)), pre_logits=True)
-        h.weight.normal_(generator=g).mul_(scale/(f.std()*f.shape[1]**.5 + 1e-12)); h.bias.zero_()
-    return m
-
-def _save_run(run, arch='resnet10t', n_folds=2, spec:SpecConfig=SpecConfig(n_mels=64, hop=1024), crop_len=5.,
-              classes=None, seed=0, coord=True, **extra):
-    "Write a random-init run folder (tests and benchmarks: speed does not depend on the weights)."
-    from dataclasses import asdict
-    run = Path(run); classes = ifnone(classes, RFCX_CLASSES)
-    cfg = dict(arch=arch, coord=coord, n_classes=len(classes), p_drop=0.1, crop_len=crop_len, spec=asdict(spec),
-               classes=[list(p) for p in classes], **extra)
-    atomic_write(run/'config.json', lambda f: json.dump(cfg, f, indent=1), mode='w')
-    for k in range(n_folds):
-        torch.manual_seed(seed+k); (run/f'fold{k}').mkdir(parents=True, exist_ok=True)
-        m = _spread_head(CoordModel(arch, len(classes), coord=coord), spec.n_mels, seed=seed+k)
-        atomic_write(run/f'fold{k}'/'model.pth', lambda f: torch.save(m.state_dict(), f), mode='wb')
-    return run
-
-# %% ../nbs/09_inference.ipynb #f324b1e3
-def _device(models): return next(listify(models)[0].parameters()).device
-
-def predict_recording(
-    models, # a `CoordModel` or a list (ensemble mean of probabilities)
-    spec, # (n_mels, n_frames) spectrogram (array, memmap or tensor)
-    cfg, # run config dict, or a `SpecConfig` (then `win_s` is required)
-    classes=None, # unused for scoring; kept for a symmetric call with `species_probs`
-    win_s:float=None, # window length (s); default the run's `crop_len`
-    hop_s:float=None, # hop between windows (s); default `win_s/2`
-    full_clip:bool=True, # run the trunk once per clip (fast) instead of once per window
-    bs:int=64, # windows per batch
-)->tuple: # (DataFrame start,end in s per window, (n_windows, n_classes) probabilities)
-    "Window table and window class probabilities of one recording."
-    sc = cfg if isinstance(cfg, SpecConfig) else run_spec(cfg)
-    if win_s is None:
-        if isinstance(cfg, SpecConfig): raise ValueError("predict_recording: pass win_s when cfg is a SpecConfig")
-        win_s = cfg['crop_len']
-    hop_s = ifnone(hop_s, win_s/2)
-    win, hop = window_frames(win_s, hop_s, sc.fps, listify(models)[0].stride if full_clip else 1)
-    if not isinstance(spec, torch.Tensor): spec = torch.from_numpy(np.asarray(spec, dtype=np.float32))
-    T = spec.shape[-1]
-    dev = _device(models)
-    with torch.autocast('cuda', enabled=dev.type=='cuda'):
-        p = window_probs(models, spec.to(dev).float()[None,None], win, hop, full_clip=full_clip, bs=bs)
-    st = np.array(window_starts(T, win, hop))
-    wins = pd.DataFrame(dict(start=st/sc.fps, end=np.minimum(st+win, T)/sc.fps))
-    return wins, p.astype(np.float32)
-
-def species_probs(
-    probs:np.ndarray, # (n_windows, n_classes) window probabilities
-    classes, # `Classes` or list of pairs (the run config's `classes`)
-)->np.ndarray: # (n_species,) clip probability per species
-    "Clip score per species: max over windows, then max over song types."
-    cl = classes if isinstance(classes, Classes) else Classes(classes)
-    return cl.to_species(probs.max(0))
 
 # %% ../nbs/09_inference.ipynb #f1807382
 def detections(
-    wins:pd.DataFrame, # window table (start, end) from `predict_recording`
-    probs:np.ndarray, # (n_windows, n_classes) window probabilities
+    windows:pd.DataFrame, # one recording's window table (t_min, t_max, c0.., from `Run.windows`)
     classes, # `Classes` or list of (species, songtype) pairs
     threshold:float=0.5, # minimum window probability
     recording_id:str=None, # added as the first column when given
-)->pd.DataFrame: # recording_id, start, end, species, songtype, score (sorted by start, species, songtype)
+)->pd.DataFrame: # recording_id, t_min, t_max, species, songtype, score (sorted by t_min, species, songtype)
     "Windows above `threshold`, consecutive/overlapping windows of the same class merged (score = max)."
-    cl = classes if isinstance(classes, Classes) else Classes(classes)
-    st, en, rows = wins.start.values, wins.end.values, []
+    cl = as_classes(classes); probs = windows[class_cols(cl.n)].values
+    st, en, rows = windows.t_min.values, windows.t_max.values, []
     for c in range(probs.shape[1]):
         cur = None
         for k in np.nonzero(probs[:, c] > threshold)[0]:
@@ -132,9 +43,9 @@ def detections(
                 if cur: rows.append((*cur, *cl.pairs[c]))
                 cur = [st[k], en[k], probs[k, c]]
         if cur: rows.append((*cur, *cl.pairs[c]))
-    d = pd.DataFrame(rows, columns=['start','end','score','species','songtype'])
-    d = d.astype(dict(start=float, end=float, score=float, species=int, songtype=int))
-    d = d[['start','end','species','songtype','score']].sort_values(['start','species','songtype'], kind='stable').reset_index(drop=True)
+    d = pd.DataFrame(rows, columns=['t_min','t_max','score','species','songtype'])
+    d = d.astype(dict(t_min=float, t_max=float, score=float, species=int, songtype=int))
+    d = d[['t_min','t_max','species','songtype','score']].sort_values(['t_min','species','songtype'], kind='stable').reset_index(drop=True)
     if recording_id is not None: d.insert(0, 'recording_id', recording_id)
     return d
 
@@ -156,7 +67,7 @@ def raven_table(
     bands = bands or {}
     lo_hi = [bands.get((int(s),int(t)), (0., nyquist)) for s,t in zip(dets.species, dets.songtype)]
     return pd.DataFrame({'Selection': np.arange(1, len(dets)+1), 'View': 'Spectrogram 1', 'Channel': 1,
-        'Begin Time (s)': dets.start.round(3).values, 'End Time (s)': dets.end.round(3).values,
+        'Begin Time (s)': dets.t_min.round(3).values, 'End Time (s)': dets.t_max.round(3).values,
         'Low Freq (Hz)': [round(a,1) for a,_ in lo_hi], 'High Freq (Hz)': [round(b,1) for _,b in lo_hi],
         'Species': dets.species.values, 'Songtype': dets.songtype.values, 'Score': dets.score.round(4).values}, columns=RAVEN_COLS)
 
@@ -165,12 +76,9 @@ def write_raven(dets, path, bands=None, nyquist=24000.):
     return _write_csv(raven_table(dets, bands, nyquist), path, sep='\t')
 
 # %% ../nbs/09_inference.ipynb #ef6aab20
-def audio_files(
-    audio, # folder, a single file, or a list of files
-)->list:
-    "Audio files to score: a folder's files with an audio extension (sorted), or the given list."
-    if isinstance(audio, (str, Path)) and Path(audio).is_dir():
-        return sorted(p for p in Path(audio).iterdir() if p.suffix.lower() in AUDIO_EXTS and not p.name.startswith('.'))
+def _audio_list(audio):
+    "A folder's audio files (`core.audio_files`: recursive, sorted, hidden files left out), or the given file(s)."
+    if isinstance(audio, (str, Path)) and Path(audio).is_dir(): return [p for p in audio_files(audio) if not p.name.startswith('.')]
     return [Path(p) for p in listify(audio)]
 
 def _read_order(order):
@@ -215,7 +123,7 @@ class _Specs:
 
 # %% ../nbs/09_inference.ipynb #855d4b43
 def predict_folder(
-    run, # run folder (`load_run`), or a (config, models) tuple
+    run, # a `Run`, or a run folder (a pipeline run folder: its last stage)
     audio, # folder of audio files or a list of files
     out_csv, # clip scores: recording_id,s0..s23
     cache_dir=None, # spectrogram cache root (None: compute spectrograms without caching)
@@ -226,21 +134,21 @@ def predict_folder(
     bands=None, # {(species, songtype): (low, high)} for Raven boxes, or a TP annotation CSV/DataFrame
     order=None, # recording ids (or a CSV with a recording_id column, e.g. sample_submission.csv) fixing the row order
     win_s:float=None, hop_s:float=None, # window length and hop (s); default the run's crop_len and half of it
-    full_clip:bool=True, # see `predict_recording`
+    full_clip:bool=True, # see `models.window_logits`
     progress:bool=True, # show a progress bar
     device=None, # torch device (default: fastai `default_device()`)
+    models=None, # fold models to score with (default: the run's)
 )->AttrDict: # out_csv, errors_csv, detections_csv, raven_dir, n_ok, n_failed, audio_s, seconds
     "Score every audio file; bad files are skipped and reported, everything else is predicted."
     t0 = time.perf_counter()
     device = torch.device(ifnone(device, default_device()))
-    cfg, models = load_run(run, device) if isinstance(run, (str, Path)) else run
-    models = [m.to(device, memory_format=torch.channels_last).eval() for m in models]  # faster convs, same numbers
-    sc, cl = run_spec(cfg), Classes(cfg['classes'])
+    run = run if isinstance(run, Run) else Run(run)
+    models = [m.to(device, memory_format=torch.channels_last).eval() for m in ifnone(models, run.models(device))]  # faster convs, same numbers
+    sc, cl = run.spec, run.classes
     if isinstance(bands, (str, Path, pd.DataFrame)): bands = class_bands(pd.read_csv(bands) if not isinstance(bands, pd.DataFrame) else bands)
-    bands = ifnone(bands, {tuple(map(int, k.split(','))): tuple(v) for k,v in cfg.get('bands', {}).items()})
     out_csv = Path(out_csv); errors_csv = Path(ifnone(errors_csv, out_csv.with_name(out_csv.stem+'_errors.csv')))
     errs, byid = [], {}
-    for p in audio_files(audio):
+    for p in _audio_list(audio):
         if p.stem in byid: errs.append((str(p), p.stem, f"duplicate recording id (also {byid[p.stem].name})"))
         else: byid[p.stem] = p
     ids = _read_order(order)
@@ -249,27 +157,26 @@ def predict_folder(
         for r in ids:
             if r not in byid: errs.append(('', r, 'no audio file for this recording id'))
     paths = [byid[r] for r in ids if r in byid]
-    rows, dets, audio_s = {}, [], 0.
+    tables, dets, audio_s = [], [], 0.
     it = _Specs(sc, device, cache_dir)(paths)
     for p, spec, err in (progress_bar(it, total=len(paths)) if progress else it):
         if err is not None:
             errs.append((str(p), p.stem, err)); print(f"rfcx_predict: skipped {p}: {err}", file=sys.stderr); continue
-        wins, pw = predict_recording(models, spec, cfg, win_s=win_s, hop_s=hop_s, full_clip=full_clip)
-        rows[p.stem] = species_probs(pw, cl); audio_s += spec.shape[-1]/sc.fps
+        w = run.windows(models, spec, hop_s, full_clip, win_s); w.insert(0, 'recording_id', p.stem)
+        tables.append(w); audio_s += spec.shape[-1]/sc.fps
         if detections_csv is not None or raven_dir is not None:
-            d = detections(wins, pw, cl, threshold, recording_id=p.stem); dets.append(d)
+            d = detections(w, cl, threshold, recording_id=p.stem); dets.append(d)
             if raven_dir is not None:
                 try: nyq = sf.info(str(p)).samplerate/2
                 except Exception: nyq = sc.sr/2
                 write_raven(d.drop(columns='recording_id'), Path(raven_dir)/f"{p.stem}.Raven.selections.txt", bands, nyq)
-    done = [r for r in ids if r in rows]
-    sub = pd.DataFrame(np.stack([rows[r] for r in done]) if done else np.zeros((0, cl.n_species)),
-                       columns=[f"s{k}" for k in range(cl.n_species)])
-    sub.insert(0, 'recording_id', done)
+    clips = clip_probs(pd.concat(tables, ignore_index=True), cl) if tables else pd.DataFrame(columns=SPECIES_COLS[:cl.n_species])
+    done = [r for r in ids if r in clips.index]
+    sub = clips.reindex(done).rename_axis('recording_id').reset_index()
     _write_csv(sub, out_csv, float_format='%.6g')
     _write_csv(pd.DataFrame(errs, columns=['file','recording_id','reason']), errors_csv)
     if detections_csv is not None:
-        dd = pd.concat(dets, ignore_index=True) if dets else detections(pd.DataFrame(dict(start=[],end=[])), np.zeros((0,cl.n)), cl, recording_id='')
+        dd = pd.concat(dets, ignore_index=True) if dets else detections(pd.DataFrame(columns=['t_min','t_max']+class_cols(cl.n)), cl, recording_id='')
         _write_csv(dd, detections_csv, float_format='%.6g')
     return AttrDict(out_csv=out_csv, errors_csv=errors_csv, detections_csv=detections_csv, raven_dir=raven_dir,
                     n_ok=len(done), n_failed=len(errs), audio_s=audio_s, seconds=time.perf_counter()-t0)
@@ -277,8 +184,8 @@ def predict_folder(
 # %% ../nbs/09_inference.ipynb #ffe78314
 @call_parse
 def rfcx_predict(
-    data:str=None, # dataset folder (uses test/ and sample_submission.csv) or a folder of audio files
-    models:str=None, # run folder with config.json and fold*/model.pth
+    data:str, # dataset folder (uses test/ and sample_submission.csv) or a folder of audio files
+    models:str, # run folder (config.json, fold*/model.pth), or a pipeline run folder (its last stage)
     out:str='preds.csv', # clip scores CSV (recording_id,s0..s23)
     threshold:float=0.5, # detection threshold
     raven:str=None, # folder for Raven selection tables (one per recording)
@@ -290,9 +197,8 @@ def rfcx_predict(
     quiet:bool=False, # no progress bar
 ):
     "Score recordings with a trained run: clip CSV, detections, errors, optional Raven tables."
-    if data is None or models is None: raise SystemExit("rfcx_predict: --data and --models are required")
     data, out = Path(data), Path(out)
-    if not data.exists(): raise FileNotFoundError(f"rfcx_predict: --data {data} does not exist")
+    if not data.exists(): raise FileNotFoundError(f"rfcx_predict: {data} does not exist")
     ds = (data/'test').is_dir()
     audio = data/'test' if ds else data
     order = data/'sample_submission.csv' if ds and (data/'sample_submission.csv').exists() else None

@@ -4,13 +4,15 @@
 
 # %% auto #0
 __all__ = ['coord_channel', 'CoordModel', 'window_starts', 'window_frames', 'has_global_ops', 'window_logits', 'window_probs',
-           'calls_spec', 'compare_full_clip']
+           'window_table']
 
 # %% ../nbs/04_models.ipynb #d13bf2c9
 import math, time, warnings
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, timm
-from fastcore.basics import store_attr, listify
+import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F, timm
+from fastcore.basics import store_attr, listify, ifnone
+from fastai.torch_core import one_param
+from .core import class_cols
 
 # %% ../nbs/04_models.ipynb #70b7a419
 def coord_channel(x:torch.Tensor # (bs, 1, n_mels, T) spectrogram batch
@@ -76,8 +78,6 @@ def window_frames(win_s:float, # window length (s)
     return tuple(max(stride, int(t*fps/stride + .5)*stride) for t in (win_s, hop_s))  # halves round up
 
 # %% ../nbs/04_models.ipynb #ae7cb07f
-def _model_device(model): return next(model.parameters()).device
-
 def _pad_to(spec, win):
     return F.pad(spec, (0, win - spec.shape[-1])) if spec.shape[-1] < win else spec
 
@@ -99,7 +99,7 @@ def window_logits(model:CoordModel, # a `CoordModel` (put in eval mode for the c
     if spec.ndim == 2: spec = spec[None, None]
     if spec.ndim != 4 or spec.shape[:2] != (1, 1): raise ValueError(f"window_logits: spec must be (1, 1, M, T), got {tuple(spec.shape)}")
     starts = window_starts(spec.shape[-1], win, hop)
-    spec = _pad_to(spec, win).to(_model_device(model))
+    spec = _pad_to(spec, win).to(one_param(model).device)
     was = model.training; model.eval()
     try:
         if not full_clip:
@@ -131,20 +131,24 @@ def window_probs(models, # a model or a list of models (ensemble)
     if not ms: raise ValueError("window_probs: no models given")
     return np.mean([torch.sigmoid(window_logits(m, spec, win, hop, full_clip, bs)).numpy() for m in ms], 0)
 
-# %% ../nbs/04_models.ipynb #0b621949
-def calls_spec(n_mels:int=128, n_frames:int=3751, n_calls:int=12, seed:int=0)->torch.Tensor:
-    "A (1, 1, n_mels, n_frames) noise spectrogram with `n_calls` bright boxes (for tests and benchmarks)."
-    g = torch.Generator().manual_seed(seed)
-    sp = torch.randn(1, 1, n_mels, n_frames, generator=g) * 0.5
-    ri = lambda lo, hi: int(torch.randint(lo, hi, (1,), generator=g))
-    for _ in range(n_calls):
-        f0, t0 = ri(0, n_mels - 8), ri(0, max(1, n_frames - 40))
-        sp[..., f0:f0 + ri(2, 8), t0:t0 + ri(10, 40)] += 4.
-    return sp
-
-def compare_full_clip(model, spec, win, hop):
-    "(max |diff| / std, Spearman overall, mean per-class Spearman across windows) of full-clip vs sliding logits."
-    from scipy.stats import spearmanr
-    a, b = window_logits(model, spec, win, hop, full_clip=False), window_logits(model, spec, win, hop, full_clip=True)
-    per_cls = np.nanmean([spearmanr(a[:, k], b[:, k])[0] for k in range(a.shape[1])])
-    return (a - b).abs().max().item() / a.std().item(), spearmanr(a.flatten(), b.flatten())[0], per_cls
+# %% ../nbs/04_models.ipynb #9e1fcbf8
+def window_table(models, # a model or a list of models (ensemble mean of probabilities)
+                 spec, # (n_mels, n_frames) spectrogram of one recording (array, memmap or tensor)
+                 fps:float, # spectrogram frames per second
+                 win_s:float, # window length (s)
+                 hop_s:float|None=None, # hop between windows (s); default `win_s/2`
+                 full_clip:bool=True, # see `window_logits`
+                 bs:int=64, # see `window_logits`
+                )->pd.DataFrame: # t_min, t_max (s), c0.. (probabilities)
+    "Windows of one recording with their ensemble-mean class probabilities (autocast on CUDA)."
+    ms = listify(models)
+    if not ms: raise ValueError("window_table: no models given")
+    win, hop = window_frames(win_s, ifnone(hop_s, win_s/2), fps, ms[0].stride if full_clip else 1)
+    spec = torch.as_tensor(np.asarray(spec, dtype=np.float32)) if not isinstance(spec, torch.Tensor) else spec.float()
+    dev = one_param(ms[0]).device
+    with torch.autocast('cuda', enabled=dev.type=='cuda'):
+        p = window_probs(ms, spec.to(dev)[None, None], win, hop, full_clip=full_clip, bs=bs).astype(np.float32)
+    st, T = np.array(window_starts(spec.shape[-1], win, hop)), spec.shape[-1]
+    d = pd.DataFrame(p, columns=class_cols(p.shape[1]))
+    d.insert(0, 't_min', st/fps); d.insert(1, 't_max', np.minimum(st+win, T)/fps)
+    return d

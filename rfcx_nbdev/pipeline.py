@@ -140,7 +140,7 @@ def plot_detections(data:RFCxData, windows:pd.DataFrame, rid:str, thresh:float=0
     ax = ax or plt.subplots(figsize=(9,3), dpi=80)[1]
     ax.imshow(spec, origin='lower', aspect='auto', cmap='magma', extent=(0, spec.shape[1]/sc.fps, 0, spec.shape[0]))
     w = windows[windows.recording_id==rid]; cl = data.classes
-    cols = [f'c{i}' for i in range(cl.n)]
+    cols = class_cols(cl.n)
     for (_, r) in w.iterrows():
         for i in np.nonzero(r[cols].values.astype(float) > thresh)[0]:
             y = (i + .5) * spec.shape[0] / cl.n
@@ -162,7 +162,7 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     atomic_write(out/'lwlrap_by_stage.png', lambda f: fig.savefig(f, format='png')); plt.close(fig)
     test = windows[windows.split=='test']
     if len(test):
-        rid = test.groupby('recording_id')[[c for c in test.columns if c.startswith('c') and c[1:].isdigit()]].max().max(1).idxmax()
+        rid = test.groupby('recording_id')[[c for c in test.columns if c in class_cols(len(test.columns))]].max().max(1).idxmax()
         fig, ax = plt.subplots(figsize=(9,3), dpi=80); plot_detections(data, windows, rid, ax=ax); fig.tight_layout()
         atomic_write(out/'detections.png', lambda f: fig.savefig(f, format='png')); plt.close(fig)
     alt = ', '.join(f'{k}: {_fmt(v)}' for k,v in rep['test_lwlrap_other_priors'].items())

@@ -12,7 +12,7 @@ from fastcore.basics import ifnone
 from fastcore.foundation import L
 from fastprogress.fastprogress import progress_bar
 from .data import *
-from .models import window_probs, window_starts, window_frames
+from .models import window_frames
 from .metrics import lwlrap
 from .train import *
 from .core import *
@@ -21,8 +21,6 @@ from .core import *
 __all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'tp_lwlrap', 'pseudo_labels', 'pseudo_items', 'pseudo_round']
 
 # %% ../nbs/07_pseudo.ipynb #5cd12417
-def _cols(n): return [f'c{i}' for i in range(n)]
-
 def stage_windows(data:RFCxData, # the run's data
                   run, # a trained stage folder (config.json, fold*/model.pth)
                   hop_s:float|None=None, # window hop (s); default half the crop
@@ -31,22 +29,17 @@ def stage_windows(data:RFCxData, # the run's data
                   progress:bool=True, # progress bar
                  )->pd.DataFrame:
     "Class probabilities of every window of every train (out of fold) and test recording; cached as run/windows_{key}.csv."
-    run = Path(run); cfg = TrainConfig.from_json(run/'config.json'); sc = cfg.spec_cfg
-    models = load_models(run); by_fold = {m.fold: m for m in models}
-    win, hop = window_frames(cfg.crop_len, ifnone(hop_s, cfg.crop_len/2), sc.fps, models[0].stride if full_clip else 1)
+    run = Run(run); models = run.models(); by_fold = {m.fold: m for m in models}
+    win, hop = window_frames(run.cfg.crop_len, ifnone(hop_s, run.cfg.crop_len/2), run.spec.fps, models[0].stride if full_clip else 1)
     recs = [(r, 'train') for r in data.train_ids] + [(r, 'test') for r in data.test_ids_ok]
-    fn = run/f"windows_{args_key(win, hop, full_clip, oof, recs, data.folds.to_dict())}.csv"  # other windows, recordings or folds: another file
+    fn = run.path/f"windows_{args_key(win, hop, full_clip, oof, recs, data.folds.to_dict())}.csv"  # other windows, recordings or folds: another file
     if fn.exists(): return pd.read_csv(fn, dtype={'recording_id':str})
     rows = []
     for rid, split in (progress_bar(recs) if progress else recs):
         f = data.folds.get(rid, -1) if split=='train' and oof else -1
         ms = [by_fold[f]] if f in by_fold else list(models)  # out of fold where possible
-        spec = torch.from_numpy(np.asarray(data.cache[rid], dtype=np.float32))
-        p = window_probs(ms, spec, win, hop, full_clip=full_clip)
-        st = np.array(window_starts(spec.shape[-1], win, hop)) / sc.fps
-        d = pd.DataFrame(p, columns=_cols(p.shape[1]))
+        d = run.windows(ms, data.cache[rid], hop_s, full_clip)
         d.insert(0, 'recording_id', rid); d.insert(1, 'split', split); d.insert(2, 'oof', f in by_fold)
-        d.insert(3, 't_min', st); d.insert(4, 't_max', st + win/sc.fps)
         rows.append(d)
     atomic_write(fn, pd.concat(rows, ignore_index=True).to_csv(index=False, float_format='%.6g'))
     return pd.read_csv(fn, dtype={'recording_id':str})  # what a resumed run reads: the same numbers either way
@@ -57,7 +50,7 @@ def clip_probs(windows:pd.DataFrame, # `stage_windows` output
                species:bool=True, # collapse song types to species (s0..s23)
               )->pd.DataFrame:
     "Clip-level probabilities: max over windows, then (optionally) max over song types; index recording_id."
-    cl = as_classes(classes); cols = _cols(cl.n)
+    cl = as_classes(classes); cols = class_cols(cl.n)
     m = windows.groupby('recording_id', sort=False)[cols].max()
     if not species: return m
     return pd.DataFrame(cl.to_species(m.values), index=m.index, columns=[f's{i}' for i in range(cl.n_species)])
@@ -89,7 +82,7 @@ def pseudo_labels(windows:pd.DataFrame, # `stage_windows` output
                   neg_weight:float=0.5, # loss weight of a soft negative
                  )->pd.DataFrame:
     "Label-table rows (kind 'pseudo') for the confident windows."
-    cols = [c for c in windows.columns if c.startswith('c') and c[1:].isdigit()]
+    cols = [c for c in windows.columns if c in class_cols(len(windows.columns))]
     p = windows[cols].values
     sel = [(p > pos_thr, pos_weight)] + ([(p < neg_thr, neg_weight)] if neg_thr is not None else [])
     parts = []

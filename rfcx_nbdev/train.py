@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 from fastcore.basics import store_attr, ifnone
 from fastcore.foundation import L
 from fastcore.script import call_parse, Param
-from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib, get_model
+from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib, get_model, get_random_states, set_random_states
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.optimizer import Adam
@@ -23,13 +23,13 @@ from .core import *
 from .data import *
 from .losses import MaskedBCE, MaskedFocal
 from .mixover import MixOver
-from .models import CoordModel
+from .models import CoordModel, window_table
 from .metrics import MaskedLWLRAP, MaskedAUC
 
 # %% auto #0
 __all__ = ['PRESETS', 'TrainConfig', 'ConfigMismatch', 'check_config', 'default_preset', 'train_config', 'parse_set', 'RFCxData',
-           'FillUnknown', 'rfcx_learner', 'Checkpoint', 'resume', 'fold_items', 'train_fold', 'train_folds',
-           'final_stage', 'load_models', 'rfcx_train']
+           'FillUnknown', 'rfcx_learner', 'Checkpoint', 'resume', 'setup_distrib', 'distrib_ctx', 'fold_items',
+           'train_fold', 'train_folds', 'final_stage', 'load_models', 'Run', 'rfcx_train']
 
 # %% ../nbs/06_train.ipynb #5998b406
 @dataclass
@@ -70,6 +70,10 @@ class TrainConfig:
 
     @property
     def spec_cfg(self)->SpecConfig: return SpecConfig(**self.spec)
+    def model(self, pretrained:bool=True)->CoordModel:
+        "A new `CoordModel` of this configuration (`pretrained=False`: without the local weights file, e.g. before loading a trained state dict)."
+        return CoordModel(self.arch, n_classes=self.n_classes, coord=self.coord, p_drop=self.p_drop, global_pool=self.pool,
+                          weights=self.weights if pretrained else None)
     def to_json(self, path): atomic_write(path, json.dumps(asdict(self), indent=1))
     @classmethod
     def from_json(cls, path):
@@ -194,7 +198,7 @@ def rfcx_learner(dls, # `rfcx_dls` DataLoaders of (x, y, w)
                  cbs=None, # extra callbacks
                 )->Learner:
     "A fastai `Learner` for `cfg`: CoordModel, masked loss, MixOver, masked LWLRAP/AUC."
-    model = CoordModel(cfg.arch, n_classes=cfg.n_classes, coord=cfg.coord, p_drop=cfg.p_drop, weights=cfg.weights, global_pool=cfg.pool)
+    model = cfg.model()
     loss = MaskedFocal(gamma=cfg.gamma) if cfg.loss=='focal' else MaskedBCE()
     fill = [] if cfg.masked and not cfg.unknown_weight else [FillUnknown(weight=1. if not cfg.masked else cfg.unknown_weight)]
     cbs = L(cbs) + fill + ([MixOver(alpha=cfg.alpha)] if cfg.mixover else [])
@@ -206,13 +210,12 @@ def rfcx_learner(dls, # `rfcx_dls` DataLoaders of (x, y, w)
 # %% ../nbs/06_train.ipynb #9b030f8b
 def _base_dl(dl): return getattr(dl, 'dl', dl)  # during distributed fit, a `DistributedDL` wraps the TfmdDL
 
-def _rng_state(learn):
-    return dict(py=random.getstate(), np=np.random.get_state(), torch=torch.get_rng_state(), dl=_base_dl(learn.dls.train).rng.getstate(),
-                cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None)
+def _rng_state(learn): return dict(get_random_states(), dl=_base_dl(learn.dls.train).rng.getstate())  # fastai's, plus the loader's
 
 def _set_rng_state(learn, s):
-    random.setstate(s['py']); np.random.set_state(s['np']); torch.set_rng_state(s['torch']); _base_dl(learn.dls.train).rng.setstate(s['dl'])
-    if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    s = dict(s); _base_dl(learn.dls.train).rng.setstate(s.pop('dl'))
+    if not torch.cuda.is_available(): s['torch_cuda_state'] = []  # a checkpoint written on a GPU machine, resumed on CPU
+    set_random_states(**s)
 
 class Checkpoint(Callback):
     "Atomically save everything needed to resume after every epoch."
@@ -234,8 +237,8 @@ def resume(learn:Learner, fname)->tuple:
     return st['epoch']+1, st['values']
 
 # %% ../nbs/06_train.ipynb #01cb6e7b
-def _setup_distrib():
-    "Make fastai's distributed training work on CPU (gloo) too; call before any Accelerator exists."
+def setup_distrib():
+    "Make fastai's distributed training work on CPU (gloo) too: the one process-wide patch, called explicitly (by `rfcx_train` under torchrun) before any Accelerator exists."
     from fastai.distributed import DistributedDL  # needs accelerate; adds `Learner.distrib_ctx`
     if torch.cuda.is_available(): return
     os.environ.setdefault('ACCELERATE_USE_CPU', '1')
@@ -245,10 +248,10 @@ def _setup_distrib():
         torch.distributed.broadcast(t, rank); return t.cpu().tolist()
     DistributedDL._broadcast = _broadcast
 
-def _distrib_ctx(learn:Learner):
-    "`learn.distrib_ctx` when launched with several processes, else a no-op."
+def distrib_ctx(learn:Learner):
+    "`learn.distrib_ctx` when launched with several processes, else a no-op (on CPU, call `setup_distrib` first)."
     if num_distrib() <= 1: return nullcontext()
-    _setup_distrib(); cuda = torch.cuda.is_available()
+    cuda = torch.cuda.is_available()
     return learn.distrib_ctx(sync_bn=cuda, cpu=not cuda)
 
 def _rank0_first(f):
@@ -294,7 +297,7 @@ def train_fold(data:RFCxData, # the run's data
     start, prev = 0, []
     if (fd/'checkpoint.pth').exists(): start, prev = resume(learn, fd/'checkpoint.pth')
     elif init is not None: learn.model.load_state_dict(torch.load(init, map_location='cpu'))
-    ctx = _distrib_ctx(learn)
+    ctx = distrib_ctx(learn)
     with ctx, (learn.no_bar() if not progress else nullcontext()), (learn.no_logging() if not progress else nullcontext()):
         if start < cfg.epochs: learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd, start_epoch=start)
     if rank_distrib(): return {}
@@ -344,7 +347,7 @@ def load_models(run, # run folder (config.json, fold*/model.pth), or a pipeline 
     if not fns: raise FileNotFoundError(f"{run}: no model files (fold*/model.pth): train first")
     ms = L()
     for fn in fns:
-        m = CoordModel(cfg.arch, n_classes=cfg.n_classes, coord=cfg.coord, p_drop=cfg.p_drop, global_pool=cfg.pool)
+        m = cfg.model(pretrained=False)
         try: sd = torch.load(fn, map_location='cpu', weights_only=True)
         except Exception as e: raise ValueError(f"{fn}: cannot read weights ({e})") from None
         try: m.load_state_dict(sd)
@@ -353,6 +356,29 @@ def load_models(run, # run folder (config.json, fold*/model.pth), or a pipeline 
                 f"(n_classes={cfg.n_classes}, coord={cfg.coord}): {' '.join(l.strip() for l in msg[1:3])}") from None
         m.fold = int(fn.parent.name[4:]); ms.append(m.to(ifnone(device, default_device())).eval())
     return ms
+
+# %% ../nbs/06_train.ipynb #8c839553
+class Run:
+    "A trained run folder: its `TrainConfig`, fold models and window scores (a pipeline run folder: its last finished stage)."
+    def __init__(self, path):
+        self.path = final_stage(path); cj = self.path/'config.json'
+        if not cj.is_file(): raise FileNotFoundError(f"{self.path}: no config.json (not a run folder?)")
+        try: cfg = TrainConfig.from_json(cj)
+        except ValueError as e: raise ValueError(f"{cj}: not valid JSON ({e})") from None
+        if cfg.classes is None:  # a config saved before the classes were filled: the RFCx classes
+            if cfg.n_classes != len(RFCX_CLASSES): raise ValueError(f"{cj}: 'classes' is empty and n_classes={cfg.n_classes} != {len(RFCX_CLASSES)}")
+            cfg = replace(cfg, classes=[list(p) for p in RFCX_CLASSES])
+        if len(cfg.classes) != cfg.n_classes: raise ValueError(f"{cj}: {len(cfg.classes)} classes but n_classes={cfg.n_classes}")
+        self.cfg = cfg
+    def __repr__(self): return f"Run({self.path}: {self.cfg.arch}, {len(list(self.path.glob('fold*/model.pth')))} fold models)"
+    @property
+    def classes(self)->Classes: return Classes(self.cfg.classes)
+    @property
+    def spec(self)->SpecConfig: return self.cfg.spec_cfg
+    def models(self, device=None)->L: "The fold models (`load_models`)."; return load_models(self.path, device)
+    def windows(self, models, spec, hop_s:float|None=None, full_clip:bool=True, win_s:float|None=None)->pd.DataFrame:
+        "`window_table` of one recording's spectrogram: by default the training crop as the window, hop half of it."
+        return window_table(models, spec, self.spec.fps, ifnone(win_s, self.cfg.crop_len), hop_s, full_clip)
 
 # %% ../nbs/06_train.ipynb #4784d2ae
 @call_parse
@@ -380,7 +406,7 @@ def rfcx_train(
     if folds: kw['folds'] = [int(f) for f in folds.split(',')]
     cfg = train_config(preset, seed=seed, coord=not no_coord, mixover=not no_mixover, masked=not unmasked, **kw)
     t0 = time.time()
-    if num_distrib() > 1: _setup_distrib()
+    if num_distrib() > 1: setup_distrib()
     mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, progress=not rank_distrib())
     data = _rank0_first(mk)
     if not rank_distrib(): print(data)
