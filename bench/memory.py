@@ -3,7 +3,7 @@
 (spectrograms live in the on-disk cache and are memory-mapped crop by crop).
 
 Makes synthetic datasets (`make_synth`, 60 s recordings) of each size if missing, then runs the console script
-`rfcx_pipeline --data D --out R --preset cpu --rounds N --epochs E` in a subprocess under `/usr/bin/time -v` and reads
+`rfcx_pipeline D R --preset cpu --rounds N --epochs E` in a subprocess under `/usr/bin/time -v` and reads
 "Maximum resident set size" (the peak of the pipeline process; it spawns no workers with the cpu preset). Also prints
 the cache size on disk and the wall time.
 
@@ -44,7 +44,7 @@ def main():
             t = time.time(); make_synth(data, n_train=ntr, n_test=nte, seed=0, duration=a.duration, progress=False)
             print(f"made {data} in {time.time()-t:.0f} s", flush=True)
         run = root/f'run_{ntr}_{nte}'; shutil.rmtree(run, ignore_errors=True); shutil.rmtree(data/'cache', ignore_errors=True)
-        cmd = [exe, '--data', str(data), '--out', str(run), '--preset', a.preset, '--rounds', str(a.rounds), '--epochs', str(a.epochs)]
+        cmd = [exe, str(data), str(run), '--preset', a.preset, '--rounds', str(a.rounds), '--epochs', str(a.epochs)]
         print('$ ' + ' '.join(cmd), flush=True)
         mb, secs, rc, err = peak_rss_mb(cmd)
         if rc: print(err, file=sys.stderr); sys.exit(f"rfcx_pipeline failed ({rc}) on {size}")

@@ -198,8 +198,7 @@ def melspec(
     "Standardised log-mel spectrogram (n_mels, n_frames) float32, on CPU with librosa."
     S = librosa.feature.melspectrogram(y=y, sr=cfg.sr, n_fft=cfg.n_fft, hop_length=cfg.hop, n_mels=cfg.n_mels,
                                        fmin=cfg.fmin, fmax=cfg.fmax, power=2., center=True, pad_mode='constant')
-    db = 10*np.log10(np.maximum(S, 1e-10))
-    db = np.maximum(db, db.max() - cfg.top_db)
+    db = librosa.power_to_db(S, ref=1., amin=1e-10, top_db=cfg.top_db)  # 10 log10(S), floored top_db below the clip's max
     return _standardise(db).astype(np.float32)
 
 # %% ../nbs/01_data.ipynb #9c37c73a

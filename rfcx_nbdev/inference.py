@@ -23,7 +23,6 @@ __all__ = ['RAVEN_COLS', 'detections', 'class_bands', 'raven_table', 'write_rave
 
 # %% ../nbs/09_inference.ipynb #53a4ef06
 RAVEN_COLS = ['Selection','View','Channel','Begin Time (s)','End Time (s)','Low Freq (Hz)','High Freq (Hz)','Species','Songtype','Score']
-def _write_csv(df, path, **kw): return atomic_write(path, lambda f: df.to_csv(f, index=False, **kw), mode='w')  # `data.atomic_write`
 
 # %% ../nbs/09_inference.ipynb #f1807382
 def detections(
@@ -73,7 +72,7 @@ def raven_table(
 
 def write_raven(dets, path, bands=None, nyquist=24000.):
     "Write `raven_table` as a tab-separated `.selections.txt` (atomic)."
-    return _write_csv(raven_table(dets, bands, nyquist), path, sep='\t')
+    return atomic_write(path, raven_table(dets, bands, nyquist).to_csv(index=False, sep='\t'))
 
 # %% ../nbs/09_inference.ipynb #ef6aab20
 def _audio_list(audio):
@@ -173,11 +172,11 @@ def predict_folder(
     clips = clip_probs(pd.concat(tables, ignore_index=True), cl) if tables else pd.DataFrame(columns=SPECIES_COLS[:cl.n_species])
     done = [r for r in ids if r in clips.index]
     sub = clips.reindex(done).rename_axis('recording_id').reset_index()
-    _write_csv(sub, out_csv, float_format='%.6g')
-    _write_csv(pd.DataFrame(errs, columns=['file','recording_id','reason']), errors_csv)
+    atomic_write(out_csv, sub.to_csv(index=False, float_format='%.6g'))
+    atomic_write(errors_csv, pd.DataFrame(errs, columns=['file','recording_id','reason']).to_csv(index=False))
     if detections_csv is not None:
         dd = pd.concat(dets, ignore_index=True) if dets else detections(pd.DataFrame(columns=['t_min','t_max']+class_cols(cl.n)), cl, recording_id='')
-        _write_csv(dd, detections_csv, float_format='%.6g')
+        atomic_write(detections_csv, dd.to_csv(index=False, float_format='%.6g'))
     return AttrDict(out_csv=out_csv, errors_csv=errors_csv, detections_csv=detections_csv, raven_dir=raven_dir,
                     n_ok=len(done), n_failed=len(errs), audio_s=audio_s, seconds=time.perf_counter()-t0)
 

@@ -24,29 +24,24 @@ __all__ = ['test_table', 'postprocess', 'reference_scores', 'run_pipeline', 'sta
            'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
-def _write_csv(df, path, **kw): atomic_write(path, df.to_csv(**kw))
-
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
     "Clip probabilities in `sample_submission.csv` order; unreadable recordings get 0 (they are listed in errors.csv)."
     return probs.reindex(data.test_ids).fillna(0.).rename_axis('recording_id')
 
 # %% ../nbs/10_pipeline.ipynb #db88f5f9
-def postprocess(windows:pd.DataFrame, # the final stage's `stage_windows`
-                data:RFCxData, # the run's data
+def postprocess(raw:pd.DataFrame, # the final stage's test clip probabilities (`test_table`)
+                oof:pd.DataFrame, # its out-of-fold clip probabilities of the labelled train recordings
                 prior='none', # 'none' | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | path to a prior CSV
                )->tuple:
     "(post-processed test probabilities, info dict with target prior (for 'auto': the shifted detection rate) and factors)."
-    raw = test_table(data, clip_probs(windows[windows.split=='test']))
-    oof = clip_probs(windows[(windows.split=='train') & windows.oof]).values
-    p, f, target = rescale(raw.values, oof, prior)
+    p, f, target = rescale(raw.values, oof.values, prior)
     info = dict(prior=str(prior), target_prior=np.asarray(target).round(4).tolist(),
                 factor=np.asarray(f).tolist())
     return pd.DataFrame(p, index=raw.index, columns=raw.columns), info
 
 # %% ../nbs/10_pipeline.ipynb #52734842
-def _stage_row(name, folds, windows, data):
+def _stage_row(name, folds, oof, data):
     "Metrics of one stage: OOF train clips vs their TP labels (no truth needed), fold validation crops, and (with truth) OOF train clips."
-    oof = clip_probs(windows[(windows.split=='train') & windows.oof])
     r = dict(stage=name, oof_tp_lwlrap=tp_lwlrap(oof, data.labels, data.classes) if len(oof) else np.nan,
              valid_masked_lwlrap=float(folds.masked_lwlrap.mean()) if folds is not None else np.nan)
     if 'train' in data.truth: r['oof_train_lwlrap'] = truth_lwlrap(oof, data.truth['train'])
@@ -79,7 +74,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     cfg = train_config(preset, **cfg_kw)
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, progress=progress)
     cfg = check_config(out/'config.json', replace(cfg, classes=data.classes.pairs))  # a re-run with other settings stops here
-    _write_csv(data.errors, out/'errors.csv', index=False)
+    atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)
     pred_dir = out/'predictions'; pred_dir.mkdir(exist_ok=True)
     stages, rows, prev = [('stage1', None)] + [(f'round{r}', r) for r in range(1, rounds+1)], [], None
@@ -89,18 +84,18 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         folds = train_folds(data, cfg, sd, progress=progress) if r is None else \
                 pseudo_round(data, cfg, prev, sd, round_idx=r, progress=progress)
         w = stage_windows(data, sd, progress=progress)
-        raw = test_table(data, clip_probs(w[w.split=='test']))
-        _write_csv(raw, pred_dir/f'{name}.csv', float_format='%.6f')
-        rows.append({**_stage_row(name, folds, w, data), 'test_lwlrap': _test_lwlrap(raw, data)})
+        raw, oof = test_table(data, clip_probs(w[w.split=='test'])), clip_probs(w[(w.split=='train') & w.oof])
+        atomic_write(pred_dir/f'{name}.csv', raw.to_csv(float_format='%.6f'))
+        rows.append({**_stage_row(name, folds, oof, data), 'test_lwlrap': _test_lwlrap(raw, data)})
         prev = sd
-    final, info = postprocess(w, data, prior)
-    _write_csv(final, pred_dir/f'{name}_{Path(str(prior)).stem}.csv', float_format='%.6f')
-    _write_csv(final, out/'submission.csv', float_format='%.6f')
+    final, info = postprocess(raw, oof, prior)
+    atomic_write(pred_dir/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
+    atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
     alt = {}
     if 'test' in data.truth:  # the other priors, for the record (the submission uses `prior`)
         for pr in ('none', 'auto', 'em', 'rfcx'):
-            if pr != str(prior): alt[pr] = _test_lwlrap(postprocess(w, data, pr)[0], data)
+            if pr != str(prior): alt[pr] = _test_lwlrap(postprocess(raw, oof, pr)[0], data)
     ref = reference_scores(data.truth['test'].loc[data.test_ids]) if 'test' in data.truth else {}
     if ceiling is not None: ref['ceiling'] = float(ceiling)
     if 'ceiling' in ref:
@@ -195,15 +190,16 @@ def score_submission(sub, # submission CSV (recording_id,s0..s23)
     return lwlrap(t[SPECIES_COLS].values, s[SPECIES_COLS].values.astype(float))
 
 @call_parse
-def rfcx_score(sub:Param("submission CSV", str, required=True)=None,
-               truth:Param("truth CSV (e.g. DATA/truth/test.csv of a synthetic dataset)", str, required=True)=None):
+def rfcx_score(sub:str, # submission CSV
+               truth:str, # truth CSV (e.g. DATA/truth/test.csv of a synthetic dataset)
+              ):
     "Print the LWLRAP of a submission against a truth CSV."
     print(f"LWLRAP {score_submission(sub, truth):.4f}")
 
 # %% ../nbs/10_pipeline.ipynb #599fd642
 @call_parse
-def rfcx_pipeline(data:Param("dataset folder (Kaggle layout)", str, required=True)=None,
-                  out:Param("run folder (re-run the same command to resume)", str, required=True)=None,
+def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
+                  out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=2, # pseudo-label rounds
                   prior:str='none', # odds-scaling: none | auto (test vs train detection rates) | em | rfcx | FILE; the report scores them all

@@ -92,7 +92,7 @@ def rate_factor(p, # (N, K) test clip probabilities
 
 def rescale(p, # (N, K) test probabilities (K species)
             oof, # (M, K) out-of-fold clip probabilities of the train recordings (or a (K,) / scalar base prior, not for 'auto')
-            prior='auto', # 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV
+            prior='none', # 'none' (the pipeline's default) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | (K,) array | path to a prior CSV
             thresh:float=0.5, # detection threshold of 'auto'
             z:float=2., # shrinkage of 'auto' (standard errors)
            )->tuple: # (rescaled (N, K) probabilities, (K,) odds factor, (K,) target prior)

@@ -239,8 +239,6 @@ def render_recording(plan:dict, # from `plan_recording`
     return y.astype(np.float32)
 
 # %% ../nbs/00a_synth.ipynb #701cd6e4
-def _csv(df, path): atomic_write(path, lambda f: df.to_csv(f, index=False), mode='w')
-
 def _write_flac(args):
     plan, path, sr = args
     y = render_recording(plan, sr)
@@ -326,15 +324,15 @@ def make_synth(out, # output folder
     else:
         for j in (progress_bar(jobs) if progress else jobs): _write_flac(j)
     tr = [p for p in plans if p['split'] == 'train']; te = [p for p in plans if p['split'] == 'test']
-    _csv(_rows(tr, 'tp'), out/'train_tp.csv')
-    _csv(_rows(tr, 'fp'), out/'train_fp.csv')
+    atomic_write(out/'train_tp.csv', _rows(tr, 'tp').to_csv(index=False))
+    atomic_write(out/'train_fp.csv', _rows(tr, 'fp').to_csv(index=False))
     sub = pd.DataFrame(0, index=range(len(te)), columns=SPECIES_COLS)
     sub.insert(0, 'recording_id', sorted(p['recording_id'] for p in te))
-    _csv(sub, out/'sample_submission.csv')
+    atomic_write(out/'sample_submission.csv', sub.to_csv(index=False))
     ev = pd.concat([_rows([p], 'events').assign(split=p['split']) for p in plans], ignore_index=True)
-    _csv(ev[['split'] + ANN_COLS], out/'truth'/'events.csv')
-    _csv(_presence_df(tr), out/'truth'/'train.csv')
-    _csv(_presence_df(te), out/'truth'/'test.csv')
+    atomic_write(out/'truth'/'events.csv', ev[['split'] + ANN_COLS].to_csv(index=False))
+    atomic_write(out/'truth'/'train.csv', _presence_df(tr).to_csv(index=False))
+    atomic_write(out/'truth'/'test.csv', _presence_df(te).to_csv(index=False))
     atomic_write(mf, json.dumps(meta, indent=1))
     return out
 

@@ -383,8 +383,8 @@ class Run:
 # %% ../nbs/06_train.ipynb #4784d2ae
 @call_parse
 def rfcx_train(
-    data:Param("dataset folder (Kaggle layout)", str, required=True)=None,
-    out:Param("run folder (re-run the same command to resume)", str, required=True)=None,
+    data:str, # dataset folder (Kaggle layout)
+    out:str, # run folder (re-run the same command to resume)
     preset:str=None, # 'cpu' or 'gpu' (default: by device)
     arch:str=None, # timm architecture (overrides the preset)
     epochs:int=None, # epochs per fold
