@@ -15,6 +15,7 @@ from fastcore.script import call_parse, Param
 from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib, get_model, get_random_states, set_random_states
 from fastai.callback.core import Callback
 from fastai.learner import Learner
+from fastai.data.core import DataLoaders
 from fastai.optimizer import Adam
 from fastai.callback.schedule import *
 from fastai.callback.fp16 import *
@@ -29,7 +30,8 @@ from .metrics import MaskedLWLRAP, MaskedAUC
 # %% auto #0
 __all__ = ['PRESETS', 'TrainConfig', 'ConfigMismatch', 'check_config', 'default_preset', 'train_config', 'parse_set', 'RFCxData',
            'FillUnknown', 'rfcx_learner', 'Checkpoint', 'resume', 'setup_distrib', 'distrib_ctx', 'fold_items',
-           'train_fold', 'train_folds', 'final_stage', 'load_models', 'Run', 'rfcx_train']
+           'fold_dls', 'fit_fold', 'save_fold', 'train_fold', 'train_folds', 'final_stage', 'load_models', 'Run',
+           'rfcx_train']
 
 # %% ../nbs/06_train.ipynb #5998b406
 @dataclass
@@ -270,6 +272,58 @@ def fold_items(data:RFCxData, cfg:TrainConfig, extra_labels=None, extra_items=No
     if extra_items is not None: items = pd.concat([items, extra_items], ignore_index=True)
     return items, labels
 
+# %% ../nbs/06_train.ipynb #e8134711
+def fold_dls(data:RFCxData, # the run's data
+             cfg:TrainConfig, # the run's configuration
+             fold:int, # the fold to hold out
+             items:pd.DataFrame|None=None, # crop items (default: `fold_items`)
+             labels:pd.DataFrame|None=None, # label table (default: the data's TP/FP)
+            )->DataLoaders:
+    "Seeded `DataLoaders` of one fold, with `.train_ids` and `.valid_ids` (recordings)."
+    if items is None: items, labels = fold_items(data, cfg)
+    labels = ifnone(labels, data.labels)
+    va = data.fold_ids(fold)[1]
+    items = items[~items.recording_id.isin(va)]
+    tr = sorted(set(items.recording_id))
+    valid_items = crop_items(data.labels)
+    items = pd.concat([items, valid_items[valid_items.recording_id.isin(va)]], ignore_index=True)
+    set_seed(cfg.seed + fold, reproducible=True)
+    dls = rfcx_dls(items, data.cache, labels, tr, va, n_classes=cfg.n_classes, crop_len=cfg.crop_len, bs=cfg.bs,
+                   num_workers=cfg.num_workers, seed=cfg.seed + fold, jitter=cfg.jitter, valid_labels=data.labels)
+    dls.train_ids, dls.valid_ids = tr, va
+    return dls
+
+# %% ../nbs/06_train.ipynb #cd4baccc
+def fit_fold(learn:Learner, # `rfcx_learner` of the fold, with a `Checkpoint`
+             cfg:TrainConfig, # the run's configuration
+             fd:Path, # the fold's folder (its checkpoint.pth, if any, is resumed)
+             progress:bool=True, # fastai progress bars
+             init=None, # weights to start from (a previous stage's model.pth), else random init
+            )->tuple:
+    "Fit `cfg.epochs` one-cycle epochs; returns (first epoch run here, history values of the resumed epochs)."
+    start, prev = 0, []
+    if (fd/'checkpoint.pth').exists(): start, prev = resume(learn, fd/'checkpoint.pth')
+    elif init is not None: learn.model.load_state_dict(torch.load(init, map_location='cpu'))
+    with distrib_ctx(learn), (learn.no_bar() if not progress else nullcontext()), (learn.no_logging() if not progress else nullcontext()):
+        if start < cfg.epochs: learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd, start_epoch=start)
+    return start, prev
+
+def save_fold(learn:Learner, # the fitted learner
+              fd:Path, # the fold's folder
+              start:int, prev:list, # from `fit_fold`
+              **info, # fold, n_train, n_valid (stored with the final metrics)
+             )->dict:
+    "Write history.csv, model.pth and metrics.json (last), remove the checkpoint; returns the metrics."
+    names = list(learn.recorder.metric_names[1:-1])
+    hist = pd.DataFrame(prev + [list(map(float, v)) for v in learn.recorder.values][len(prev) if start else 0:], columns=names)
+    hist.insert(0, 'epoch', range(len(hist)))
+    atomic_write(fd/'history.csv', hist.to_csv(index=False))
+    atomic_write(fd/'model.pth', lambda f: torch.save(get_model(learn.model).state_dict(), f))
+    res = dict(info, **{k: float(hist[k].iloc[-1]) for k in names})
+    atomic_write(fd/'metrics.json', json.dumps(res, indent=1))
+    (fd/'checkpoint.pth').unlink(missing_ok=True)
+    return res
+
 def train_fold(data:RFCxData, # the run's data
                cfg:TrainConfig, # the run's configuration
                fold:int, # the fold to hold out
@@ -278,37 +332,16 @@ def train_fold(data:RFCxData, # the run's data
                labels:pd.DataFrame|None=None, # label table (default: the data's TP/FP)
                progress:bool=True, # fastai progress bars
                init=None, # weights to start from (a previous stage's model.pth), else random init
+               cbs=None, # extra callbacks for the `Learner`
               )->dict:
     "Train (or resume, or skip if done) one fold; returns its validation metrics."
     fd = Path(out)/f'fold{fold}'; fd.mkdir(parents=True, exist_ok=True)
-    done = fd/'metrics.json'
-    if done.exists(): return json.loads(done.read_text())
-    if items is None: items, labels = fold_items(data, cfg)
-    labels = ifnone(labels, data.labels)
-    va = data.fold_ids(fold)[1]
-    items = items[~items.recording_id.isin(va)]  # train: every item outside the held-out recordings (pseudo-labelled ones too)
-    tr = sorted(set(items.recording_id))
-    valid_items = crop_items(data.labels)        # valid: always the TP/FP crops of the held-out recordings
-    items = pd.concat([items, valid_items[valid_items.recording_id.isin(va)]], ignore_index=True)
-    set_seed(cfg.seed + fold, reproducible=True)
-    dls = rfcx_dls(items, data.cache, labels, tr, va, n_classes=cfg.n_classes, crop_len=cfg.crop_len, bs=cfg.bs,
-                   num_workers=cfg.num_workers, seed=cfg.seed + fold, jitter=cfg.jitter, valid_labels=data.labels)  # valid: TP/FP only, never pseudo rows
-    learn = rfcx_learner(dls, cfg, path=fd, cbs=[Checkpoint(fd/'checkpoint.pth')])
-    start, prev = 0, []
-    if (fd/'checkpoint.pth').exists(): start, prev = resume(learn, fd/'checkpoint.pth')
-    elif init is not None: learn.model.load_state_dict(torch.load(init, map_location='cpu'))
-    ctx = distrib_ctx(learn)
-    with ctx, (learn.no_bar() if not progress else nullcontext()), (learn.no_logging() if not progress else nullcontext()):
-        if start < cfg.epochs: learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd, start_epoch=start)
+    if (fd/'metrics.json').exists(): return json.loads((fd/'metrics.json').read_text())
+    dls = fold_dls(data, cfg, fold, items, labels)
+    learn = rfcx_learner(dls, cfg, path=fd, cbs=[Checkpoint(fd/'checkpoint.pth')] + L(cbs))
+    start, prev = fit_fold(learn, cfg, fd, progress, init)
     if rank_distrib(): return {}
-    names = list(learn.recorder.metric_names[1:-1])
-    hist = pd.DataFrame(prev + [list(map(float, v)) for v in learn.recorder.values][len(prev) if start else 0:], columns=names)
-    hist.insert(0, 'epoch', range(len(hist)))
-    atomic_write(fd/'history.csv', hist.to_csv(index=False))
-    atomic_write(fd/'model.pth', lambda f: torch.save(get_model(learn.model).state_dict(), f))
-    res = dict(fold=fold, n_train=len(tr), n_valid=len(va), **{k: float(hist[k].iloc[-1]) for k in names})
-    atomic_write(done, json.dumps(res, indent=1))
-    (fd/'checkpoint.pth').unlink(missing_ok=True)
+    res = save_fold(learn, fd, start, prev, fold=fold, n_train=len(dls.train_ids), n_valid=len(dls.valid_ids))
     del learn, dls; gc.collect()  # free this fold's model and optimizer state before the next fold
     return res
 
