@@ -151,7 +151,7 @@ class RFCxData:
         meta = path/'truth'/'meta.json'
         if duration is None: duration = json.loads(meta.read_text()).get('duration', 60.) if meta.exists() else 60.
         tp = read_annotations(path/'train_tp.csv', 'tp', audio_dir=path/'train', duration=duration)
-        fp = read_annotations(path/'train_fp.csv', 'fp', audio_dir=path/'train', duration=duration)
+        fp = read_annotations(path/'train_fp.csv', 'fp', audio_dir=path/'train', duration=duration) if (path/'train_fp.csv').exists() else None  # positives only
         self.classes = Classes(RFCX_CLASSES)
         self.train_files = sorted((path/'train').glob('*.flac')) + sorted((path/'train').glob('*.wav'))
         ss = path/'sample_submission.csv'
