@@ -73,8 +73,7 @@ def as_classes(c):
 class AnnotationError(ValueError):
     "A bad annotation file or row (the message names file, row and field)."
 
-def _audio_stems(audio_dir):
-    return {p.stem for p in Path(audio_dir).iterdir() if p.suffix.lower() in ('.flac','.wav')}
+def _audio_stems(audio_dir): return {p.stem for p in audio_files(audio_dir)}  # `core.audio_files`: recursive, any audio extension
 
 # %% ../nbs/01_data.ipynb #b8a923f6
 def read_annotations(
@@ -132,7 +131,7 @@ def read_annotations(
     if audio_dir is not None:
         stems = _audio_stems(audio_dir)
         checks.append((~df.recording_id.isin(stems).values, 'recording_id',
-                       lambda i: f"no audio file {df.recording_id.iloc[i]}.flac or .wav in {Path(audio_dir).name}/"))
+                       lambda i: f"no audio file {df.recording_id.iloc[i]}.* in {Path(audio_dir).name}/"))
     firsts = [(int(np.argmax(m)), k) for k,(m,_,_) in enumerate(checks) if m.any()]
     if firsts:
         i,k = min(firsts); raise AnnotationError(f"{where(i, checks[k][1])}: {checks[k][2](i)}")

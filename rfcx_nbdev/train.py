@@ -153,11 +153,11 @@ class RFCxData:
         tp = read_annotations(path/'train_tp.csv', 'tp', audio_dir=path/'train', duration=duration)
         fp = read_annotations(path/'train_fp.csv', 'fp', audio_dir=path/'train', duration=duration) if (path/'train_fp.csv').exists() else None  # positives only
         self.classes = Classes(RFCX_CLASSES)
-        self.train_files = sorted((path/'train').glob('*.flac')) + sorted((path/'train').glob('*.wav'))
+        self.train_files = _by_stem(path/'train')  # recursive, any audio extension
         ss = path/'sample_submission.csv'
-        self.test_ids = list(pd.read_csv(ss, dtype={'recording_id':str}).recording_id) if ss.exists() else \
-                        sorted(p.stem for p in (path/'test').glob('*.*'))
-        self.test_files = [_find_audio(path/'test', r) for r in self.test_ids]
+        tests = {p.stem: p for p in _by_stem(path/'test')} if (path/'test').is_dir() else {}
+        self.test_ids = list(pd.read_csv(ss, dtype={'recording_id':str}).recording_id) if ss.exists() else sorted(tests)
+        self.test_files = [tests.get(r) for r in self.test_ids]
         self.cache = SpecCache(ifnone(cache_dir, path/'cache'), spec)
         fails = self.cache.build([p for p in self.train_files + self.test_files if p is not None], progress=progress)
         self.errors = pd.DataFrame([(str(f), str(r).removeprefix(f'{f}: ')) for f,r in fails], columns=['file','reason'])
@@ -179,10 +179,13 @@ class RFCxData:
         "(train, valid) labelled recording ids of `fold`."
         return list(self.folds.index[self.folds!=fold]), list(self.folds.index[self.folds==fold])
 
-def _find_audio(folder, rid):
-    for ext in ('.flac', '.wav'):
-        if (folder/f'{rid}{ext}').exists(): return folder/f'{rid}{ext}'
-    return None
+def _by_stem(folder)->list:
+    "`core.audio_files` of `folder` (recursive), each recording id (file stem) once."
+    fs, seen = audio_files(folder), {}
+    for p in fs:
+        if p.stem in seen: raise ValueError(f"two audio files for recording id {p.stem!r}: {seen[p.stem]} and {p}")
+        seen[p.stem] = p
+    return fs
 
 # %% ../nbs/06_train.ipynb #679a5c52
 class FillUnknown(Callback):
