@@ -33,7 +33,7 @@ print(f"[rank {rank}/{world}] pid {os.getpid()} start", flush=True)
 
 cfg = train_config('cpu', arch=a.arch, epochs=1, bs=a.bs, mixover=False)
 rank0_first(make_synth, a.data, n_train=40, n_test=2, duration=20., progress=False)  # fastai's way: rank 0 makes it, the others reuse it
-data = RFCxData(a.data, cfg.spec_cfg, n_folds=4, seed=cfg.seed, progress=False)
+data = RFCxData(a.data, cfg.spec_cfg, n_folds=4, seed=cfg.seed).build_cache(progress=False)
 items, labels = fold_items(data, cfg)
 tr, va = data.fold_ids(0)
 items = items[items.recording_id.isin(tr + va)].reset_index(drop=True)

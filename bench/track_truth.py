@@ -17,7 +17,7 @@ def main(data:str, # synthetic dataset folder
     rows, ds = [], None
     for st in stages:
         cfg = TrainConfig.from_json(Path(st)/'config.json')
-        if ds is None: ds = RFCxData(data, cfg.spec_cfg, cache_dir=cache or Path(st).parent/'cache', n_folds=cfg.n_folds, seed=cfg.seed, progress=False)
+        if ds is None: ds = RFCxData(data, cfg.spec_cfg, cache_dir=cache or Path(st).parent/'cache', n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=False)
         w = stage_windows(ds, st, progress=False)
         oof = clip_probs(w[(w.split=='train') & w.oof])
         fc = Path(st)/'folds.csv'

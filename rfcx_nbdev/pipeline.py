@@ -72,7 +72,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     "Run (or resume) the whole pipeline; returns the report dict."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
     cfg = train_config(preset, **cfg_kw)
-    data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, progress=progress)
+    data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress)
     cfg = check_config(out/'config.json', replace(cfg, classes=data.classes.pairs))  # a re-run with other settings stops here
     atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)

@@ -136,7 +136,7 @@ def parse_set(items=None, # 'key=value' strings (the CLIs' `--set`)
 
 # %% ../nbs/06_train.ipynb #fd77c980
 class RFCxData:
-    "A dataset folder in the Kaggle layout, validated, with its folds and spectrogram cache."
+    "A dataset folder in the Kaggle layout: validated annotations, recordings, folds and a spectrogram cache (`build_cache`)."
     def __init__(self,
         path, # folder with train/, test/, train_tp.csv, train_fp.csv, sample_submission.csv
         spec:SpecConfig=SpecConfig(), # spectrogram settings
@@ -144,7 +144,6 @@ class RFCxData:
         n_folds:int=5, # folds over labelled recordings
         seed:int=42, # fold seed
         duration:float|None=None, # recording length bound for annotation checks (None: 60 s, or the synthetic data's)
-        progress:bool=True, # progress bar while building the cache
     ):
         self.path = path = Path(path)
         if not path.is_dir(): raise FileNotFoundError(f"data folder not found: {path}")
@@ -159,19 +158,27 @@ class RFCxData:
         self.test_ids = list(pd.read_csv(ss, dtype={'recording_id':str}).recording_id) if ss.exists() else sorted(tests)
         self.test_files = [tests.get(r) for r in self.test_ids]
         self.cache = SpecCache(ifnone(cache_dir, path/'cache'), spec)
-        fails = self.cache.build([p for p in self.train_files + self.test_files if p is not None], progress=progress)
-        self.errors = pd.DataFrame([(str(f), str(r).removeprefix(f'{f}: ')) for f,r in fails], columns=['file','reason'])
-        bad = set(Path(f).stem for f in self.errors.file)
-        labels = label_table(tp, fp, self.classes)
+        self.truth = {s: pd.read_csv(path/'truth'/f'{s}.csv', dtype={'recording_id':str}).set_index('recording_id')
+                      for s in ('train','test') if (path/'truth'/f'{s}.csv').exists()}
+        self.all_labels, self.n_folds, self.seed = label_table(tp, fp, self.classes), n_folds, seed
+        self._drop(pd.DataFrame(columns=['file','reason']))
+
+    def _drop(self, errors):
+        "Labels, recordings and folds without the unreadable recordings in `errors`."
+        self.errors = errors; bad = set(Path(f).stem for f in errors.file); labels = self.all_labels
         if bad & set(labels.recording_id):
             warnings.warn(f"dropping labels of {len(bad & set(labels.recording_id))} unreadable recordings")
             labels = labels[~labels.recording_id.isin(bad)].reset_index(drop=True)
         self.labels = labels
         self.train_ids = sorted(p.stem for p in self.train_files if p.stem not in bad)
         self.test_ids_ok = [r for r,p in zip(self.test_ids, self.test_files) if p is not None and r not in bad]
-        self.folds = recording_folds(labels, n_splits=n_folds, seed=seed)
-        self.truth = {s: pd.read_csv(path/'truth'/f'{s}.csv', dtype={'recording_id':str}).set_index('recording_id')
-                      for s in ('train','test') if (path/'truth'/f'{s}.csv').exists()}
+        self.folds = recording_folds(labels, n_splits=self.n_folds, seed=self.seed)
+
+    def build_cache(self, progress:bool=True):
+        "Build (or bring up to date) the spectrograms of every train and test recording; unreadable ones go to `errors`. Returns self."
+        fails = self.cache.build([p for p in self.train_files + self.test_files if p is not None], progress=progress)
+        self._drop(pd.DataFrame([(str(f), str(r).removeprefix(f'{f}: ')) for f,r in fails], columns=['file','reason']))
+        return self
 
     def __repr__(self): return (f"RFCxData({self.path}: {len(self.train_ids)} train, {len(self.test_ids)} test recordings, "
                                 f"{(self.labels.kind=='tp').sum()} TP / {(self.labels.kind=='fp').sum()} FP rows, {len(self.errors)} unreadable)")
@@ -443,7 +450,7 @@ def rfcx_train(
     cfg = train_config(preset, seed=seed, coord=not no_coord, mixover=not no_mixover, masked=not unmasked, **kw)
     t0 = time.time()
     if num_distrib() > 1: setup_distrib()
-    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, progress=not rank_distrib())
+    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=not rank_distrib())
     data = _rank0_first(mk)
     if not rank_distrib(): print(data)
     res = train_folds(data, cfg, out)
