@@ -459,11 +459,6 @@ def recording_folds(
     return folds
 
 # %% ../nbs/01_data.ipynb #c400b6fc
-def _hz_to_row(hz, cfg):
-    "Fractional mel row of a frequency (row 0 = lowest band)."
-    mf = librosa.mel_frequencies(cfg.n_mels+2, fmin=cfg.fmin, fmax=cfg.fmax)[1:-1]
-    return np.interp(librosa.hz_to_mel(np.asarray(hz, float)), librosa.hz_to_mel(mf), np.arange(cfg.n_mels))
-
 def plot_recording(
     spec, # (n_mels, n_frames) array, or an audio path
     labels:pd.DataFrame=None, # label-table rows of this recording: TP boxes green, FP boxes red
@@ -471,17 +466,17 @@ def plot_recording(
     classes=RFCX_CLASSES, # to name boxes by species id
     ax=None, figsize=(8,3), dpi=60,
 ):
-    "Spectrogram of a recording with its TP and FP boxes labelled by species."
+    "Spectrogram of a recording (`librosa.display.specshow`, mel axis in Hz) with its TP and FP boxes labelled by species."
     if isinstance(spec, (str, Path)): spec = melspec(load_audio(spec, cfg.sr), cfg)
     spec = np.asarray(spec, dtype=np.float32); cl = as_classes(classes)
     if ax is None: _, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    ax.imshow(spec, origin='lower', aspect='auto', cmap='magma', extent=(0, spec.shape[1]/cfg.fps, 0, cfg.n_mels))
+    import librosa.display
+    librosa.display.specshow(spec, sr=cfg.sr, hop_length=cfg.hop, n_fft=cfg.n_fft, x_axis='time', y_axis='mel', fmin=cfg.fmin, fmax=cfg.fmax, cmap='magma', ax=ax)
     for r in ([] if labels is None else labels.itertuples()):
         col = {'tp':'lime','fp':'red'}.get(r.kind, 'cyan')
-        r0, r1 = _hz_to_row([r.f_min, r.f_max], cfg)
-        ax.add_patch(plt.Rectangle((r.t_min, r0), r.t_max-r.t_min, max(r1-r0, 1), fill=False, ec=col, lw=1.5))
-        ax.text(r.t_min, r1+1, f"s{cl.species[int(r.cls)]}", color=col, fontsize=8, va='bottom')
-    ax.set_xlabel('time (s)'); ax.set_ylabel('mel band')
+        ax.add_patch(plt.Rectangle((r.t_min, r.f_min), r.t_max-r.t_min, r.f_max-r.f_min, fill=False, ec=col, lw=1.5))
+        ax.text(r.t_min, r.f_max, f"s{cl.species[int(r.cls)]}", color=col, fontsize=8, va='bottom')
+    ax.set_xlabel('time (s)'); ax.set_ylabel('Hz')
     return ax
 
 def plot_batch(
