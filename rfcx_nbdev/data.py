@@ -84,7 +84,7 @@ def _audio_stems(audio_dir): return {p.stem for p in audio_files(audio_dir)}  # 
 
 # %% ../nbs/01_data.ipynb #b8a923f6
 def read_annotations(
-    path, # CSV file, or a dataset folder (then reads `train_{kind}.csv` and audio from `train/`)
+    path, # CSV file, a dataset folder (then reads `train_{kind}.csv` and audio from `train/`), or a DataFrame (`read_raven`)
     kind:str='tp', # 'tp' or 'fp' (used for the default file name and stored in `df.attrs['kind']`)
     audio_dir=None, # when given, every recording must exist there as <id>.flac or <id>.wav
     duration:float=60., # recording length in s (None: no upper bound on times)
@@ -95,18 +95,20 @@ def read_annotations(
 )->pd.DataFrame:
     "Read and validate an annotation CSV; raise `AnnotationError` naming file, row and field."
     if kind not in ('tp','fp'): raise ValueError(f"kind must be 'tp' or 'fp', got {kind!r}")
-    path = Path(path)
-    if path.is_dir(): path, audio_dir = path/f'train_{kind}.csv', ifnone(audio_dir, path/'train')
-    name = path.name
-    try: df = pd.read_csv(path, dtype={'recording_id':str})
-    except FileNotFoundError: raise AnnotationError(f"{path}: file not found") from None
-    except pd.errors.EmptyDataError: raise AnnotationError(f"{name}: empty file (no header)") from None
+    if isinstance(path, pd.DataFrame): df, name = path.reset_index(drop=True), path.attrs.get('name', f'{kind.upper()} table')
+    else:
+        path = Path(path)
+        if path.is_dir(): path, audio_dir = path/f'train_{kind}.csv', ifnone(audio_dir, path/'train')
+        name = path.name
+        try: df = pd.read_csv(path, dtype={'recording_id':str})
+        except FileNotFoundError: raise AnnotationError(f"{path}: file not found") from None
+        except pd.errors.EmptyDataError: raise AnnotationError(f"{name}: empty file (no header)") from None
     for c in ANN_COLS:
         if c not in df.columns: raise AnnotationError(f"{name}: missing column '{c}' (columns: {', '.join(map(str,df.columns))})")
     if not len(df):  # a header and no rows is a valid file (positives-only data has no FP boxes)
         df = df[ANN_COLS].astype(dict(recording_id=str, species_id=int, songtype_id=int, t_min=float, f_min=float, t_max=float, f_max=float))
         df.attrs['kind'] = kind; return df
-    def where(i, field): return f"{name} row {i+1} (line {i+2}), field {field}"
+    def where(i, field): return f"{df.source.iloc[i] if 'source' in df else f'{name} row {i+1} (line {i+2})'}, field {field}"
     if species_names is not None:  # names -> their index (what the rest of the library calls the species id)
         ix = {str(n): i for i, n in enumerate(species_names)}; s = df.species_id.astype(str).str.strip()
         bad = ~s.isin(list(ix))
@@ -184,10 +186,11 @@ def read_raven(folder, # folder searched recursively for `*.selections.txt`
                 try: float(r[c])
                 except (TypeError, ValueError): raise AnnotationError(f"{f.name} row {i+1} (line {i+2}), field {c}: {r[c]!r} is not a number") from None
             neg = str(r.get('Present', '1')).strip().lower() in _NO
-            rows.append((neg, f.name.split('.')[0], str(r[lab]).strip(), r.get('Songtype', 1), r['Begin Time (s)'], r['Low Freq (Hz)'], r['End Time (s)'], r['High Freq (Hz)']))
-    df = pd.DataFrame(rows, columns=['neg'] + ANN_COLS)
+            rows.append((neg, f.name.split('.')[0], str(r[lab]).strip(), r.get('Songtype', 1), r['Begin Time (s)'], r['Low Freq (Hz)'],
+                         r['End Time (s)'], r['High Freq (Hz)'], f"{f.name} row {i+1} (line {i+2})"))
+    df = pd.DataFrame(rows, columns=['neg'] + ANN_COLS + ['source'])
     df = df.astype(dict(t_min=float, f_min=float, t_max=float, f_max=float))
-    return tuple(df[df.neg == k][ANN_COLS].reset_index(drop=True) for k in (False, True))
+    return tuple(df[df.neg == k][ANN_COLS + ['source']].reset_index(drop=True) for k in (False, True))
 
 # %% ../nbs/01_data.ipynb #8d26da8a
 class AudioError(IOError):

@@ -45,6 +45,7 @@ def detections(
     d = pd.DataFrame(rows, columns=['t_min','t_max','score','species','songtype'])
     d = d.astype(dict(t_min=float, t_max=float, score=float, species=int, songtype=int))
     d = d[['t_min','t_max','species','songtype','score']].sort_values(['t_min','species','songtype'], kind='stable').reset_index(drop=True)
+    if cl.species_names: d['species'] = [cl.species_names[s] for s in d.species]  # named species keep their names
     if recording_id is not None: d.insert(0, 'recording_id', recording_id)
     return d
 
@@ -54,8 +55,10 @@ def class_bands(
     q:float=0.05, # band = [q quantile of f_min, 1-q quantile of f_max]
 )->dict: # {(species, songtype): (low Hz, high Hz)}
     "Frequency band of each class from training boxes."
-    return {(int(s),int(t)): (float(g.f_min.quantile(q)), float(g.f_max.quantile(1-q)))
+    return {(_sp(s),int(t)): (float(g.f_min.quantile(q)), float(g.f_max.quantile(1-q)))
             for (s,t),g in tp.groupby(['species_id','songtype_id'])}
+
+def _sp(s): return s.strip() if isinstance(s, str) and not s.strip().lstrip('-').isdigit() else int(s)  # a species: name or RFCx id
 
 def raven_table(
     dets:pd.DataFrame, # detections of ONE recording (`detections`)
@@ -64,7 +67,7 @@ def raven_table(
 )->pd.DataFrame:
     "A Raven selection table (Raven's columns, one row per detection)."
     bands = bands or {}
-    lo_hi = [bands.get((int(s),int(t)), (0., nyquist)) for s,t in zip(dets.species, dets.songtype)]
+    lo_hi = [bands.get((_sp(s),int(t)), (0., nyquist)) for s,t in zip(dets.species, dets.songtype)]
     return pd.DataFrame({'Selection': np.arange(1, len(dets)+1), 'View': 'Spectrogram 1', 'Channel': 1,
         'Begin Time (s)': dets.t_min.round(3).values, 'End Time (s)': dets.t_max.round(3).values,
         'Low Freq (Hz)': [round(a,1) for a,_ in lo_hi], 'High Freq (Hz)': [round(b,1) for _,b in lo_hi],
@@ -169,7 +172,7 @@ def predict_folder(
                 try: nyq = sf.info(str(p)).samplerate/2
                 except Exception: nyq = sc.sr/2
                 write_raven(d.drop(columns='recording_id'), Path(raven_dir)/f"{p.stem}.Raven.selections.txt", bands, nyq)
-    clips = clip_probs(pd.concat(tables, ignore_index=True), cl) if tables else pd.DataFrame(columns=SPECIES_COLS[:cl.n_species])
+    clips = clip_probs(pd.concat(tables, ignore_index=True), cl) if tables else pd.DataFrame(columns=cl.species_cols)
     done = [r for r in ids if r in clips.index]
     sub = clips.reindex(done).rename_axis('recording_id').reset_index()
     atomic_write(out_csv, sub.to_csv(index=False, float_format='%.6g'))

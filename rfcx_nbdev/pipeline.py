@@ -73,7 +73,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
     cfg = train_config(preset, **cfg_kw)
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress)
-    cfg = check_config(out/'config.json', replace(cfg, classes=data.classes.pairs))  # a re-run with other settings stops here
+    cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here
     atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)
     pred_dir = out/'predictions'; pred_dir.mkdir(exist_ok=True)
@@ -84,7 +84,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         folds = train_folds(data, cfg, sd, progress=progress) if r is None else \
                 pseudo_round(data, cfg, prev, sd, round_idx=r, progress=progress)
         w = stage_windows(data, sd, progress=progress)
-        raw, oof = test_table(data, clip_probs(w[w.split=='test'])), clip_probs(w[(w.split=='train') & w.oof])
+        raw, oof = test_table(data, clip_probs(w[w.split=='test'], data.classes)), clip_probs(w[(w.split=='train') & w.oof], data.classes)
         atomic_write(pred_dir/f'{name}.csv', raw.to_csv(float_format='%.6f'))
         rows.append({**_stage_row(name, folds, oof, data), 'test_lwlrap': _test_lwlrap(raw, data)})
         prev = sd
@@ -140,7 +140,7 @@ def plot_detections(data:RFCxData, windows:pd.DataFrame, rid:str, thresh:float=0
         for i in np.nonzero(r[cols].values.astype(float) > thresh)[0]:
             y = (i + .5) * spec.shape[0] / cl.n
             ax.plot([r.t_min, r.t_max], [y, y], color='cyan', lw=2, alpha=.6)
-            ax.text(r.t_min, y, f's{cl.pairs[i][0]} {r[cols[i]]:.2f}', color='white', fontsize=6)
+            ax.text(r.t_min, y, f'{cl.names[i]} {r[cols[i]]:.2f}', color='white', fontsize=6)
     ev = data.path/'truth'/'events.csv'
     if ev.exists():
         e = pd.read_csv(ev, dtype={'recording_id':str}); e = e[e.recording_id==rid]
@@ -174,20 +174,21 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     atomic_write(out/'report.md', '\n'.join(md))
 
 # %% ../nbs/10_pipeline.ipynb #75eb30e8
-def score_submission(sub, # submission CSV (recording_id,s0..s23)
-                     truth, # truth CSV (recording_id,s0..s23 as 0/1)
+def score_submission(sub, # submission CSV (recording_id, one column per species: s0..s23 or names)
+                     truth, # truth CSV (recording_id and the same species columns, 0/1)
                     )->float:
-    "LWLRAP of a submission file against a truth file; clear errors on mismatched files."
+    "LWLRAP of a submission file against a truth file (its species columns); clear errors on mismatched files."
     s, t = (pd.read_csv(f, dtype={'recording_id':str}) for f in (sub, truth))
+    cols = [c for c in t.columns if c != 'recording_id']
     for df, f in ((s, sub), (t, truth)):
-        miss = [c for c in ['recording_id'] + SPECIES_COLS if c not in df.columns]
+        miss = [c for c in ['recording_id'] + cols if c not in df.columns]
         if miss: raise ValueError(f"{f}: missing column(s) {', '.join(miss)}")
-        bad = df[SPECIES_COLS].isna().any(axis=1)
+        bad = df[cols].isna().any(axis=1)
         if bad.any(): raise ValueError(f"{f} row {int(np.argmax(bad.values))+1}: empty or non-numeric score")
     missing = set(t.recording_id) - set(s.recording_id)
     if missing: raise ValueError(f"{sub}: {len(missing)} recording(s) of {truth} missing, e.g. {sorted(missing)[0]}")
     s = s.set_index('recording_id').loc[t.recording_id]
-    return lwlrap(t[SPECIES_COLS].values, s[SPECIES_COLS].values.astype(float))
+    return lwlrap(t[cols].values, s[cols].values.astype(float))
 
 @call_parse
 def rfcx_score(sub:str, # submission CSV

@@ -47,13 +47,13 @@ def stage_windows(data:RFCxData, # the run's data
 # %% ../nbs/07_pseudo.ipynb #eceb9f37
 def clip_probs(windows:pd.DataFrame, # `stage_windows` output
                classes=RFCX_CLASSES, # `Classes` (or pairs) of the columns
-               species:bool=True, # collapse song types to species (s0..s23)
+               species:bool=True, # collapse song types to species (columns `classes.species_cols`: s0..s23, or the names)
               )->pd.DataFrame:
     "Clip-level probabilities: max over windows, then (optionally) max over song types; index recording_id."
     cl = as_classes(classes); cols = class_cols(cl.n)
     m = windows.groupby('recording_id', sort=False)[cols].max()
     if not species: return m
-    return pd.DataFrame(cl.to_species(m.values), index=m.index, columns=[f's{i}' for i in range(cl.n_species)])
+    return pd.DataFrame(cl.to_species(m.values), index=m.index, columns=cl.species_cols)
 
 def truth_lwlrap(probs:pd.DataFrame, # clip-level species probabilities, index recording_id
                  truth:pd.DataFrame, # truth table, index recording_id, columns s0..s23
@@ -71,7 +71,7 @@ def tp_lwlrap(probs:pd.DataFrame, # clip-level species probabilities (s0..), ind
     ids = probs.index.intersection(pd.Index(tp.recording_id.unique()))
     y = pd.DataFrame(0, index=ids, columns=probs.columns)
     for r, c in zip(tp.recording_id, tp.cls):
-        if r in y.index: y.loc[r, f's{cl.pairs[c][0]}'] = 1
+        if r in y.index: y.loc[r, cl.species_cols[cl.pairs[c][0]]] = 1
     return lwlrap(y.values, probs.loc[ids].values)
 
 # %% ../nbs/07_pseudo.ipynb #97c50707
@@ -113,7 +113,7 @@ def pseudo_round(data:RFCxData, # the run's data
                 )->pd.DataFrame:
     "Pseudo-label with `prev`'s models, then train `cfg`'s folds (warm-started from `prev`) on TP/FP + pseudo-labelled crops in `out`."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    rcfg = check_config(out/'config.json', replace(cfg, epochs=cfg.round_epochs, classes=data.classes.pairs))  # pseudo.csv follows from it
+    rcfg = check_config(out/'config.json', replace(cfg.for_data(data), epochs=cfg.round_epochs))  # pseudo.csv follows from it
     fn = out/'pseudo.csv'
     if not fn.exists():
         pl = pseudo_labels(stage_windows(data, prev, oof=not cfg.pl_ensemble, progress=progress), cfg.pl_pos_thr, cfg.pl_pos_weight, cfg.pl_neg_thr, cfg.pl_neg_weight)

@@ -62,6 +62,7 @@ class TrainConfig:
     spec:dict=field(default_factory=lambda: asdict(SpecConfig())) # `SpecConfig` fields
     n_classes:int=26 # model outputs
     classes:list|None=None # (species, songtype) pairs, filled from the data
+    species_names:list|None=None # species names (None: RFCx integer species), filled from the data
     pl_pos_thr:float=0.5 # pseudo-label rounds: windows above become soft positives (target p)
     pl_pos_weight:float=0.5 # loss weight of a soft positive
     pl_neg_thr:float|None=None # windows below become soft negatives (None: off, as 5th place)
@@ -81,7 +82,10 @@ class TrainConfig:
     def from_json(cls, path):
         d = json.loads(Path(path).read_text())
         return cls(**{k:v for k,v in d.items() if k in {f.name for f in fields(cls)}})
-    def mismatch(self, other:TrainConfig, ignore=('folds','num_workers','classes'))->list:
+    def for_data(self, data)->TrainConfig:
+        "This configuration with the classes (and species names) of `data`."
+        return replace(self, classes=data.classes.pairs, n_classes=data.classes.n, species_names=data.classes.species_names)
+    def mismatch(self, other:TrainConfig, ignore=('folds','num_workers','classes','species_names'))->list:
         "Names of the fields (those that change results) where `other` differs."
         a, b = asdict(self), asdict(other)
         return [k for k in a if k not in ignore and a[k] != b.get(k)]
@@ -149,9 +153,15 @@ class RFCxData:
         if not path.is_dir(): raise FileNotFoundError(f"data folder not found: {path}")
         meta = path/'truth'/'meta.json'
         if duration is None: duration = json.loads(meta.read_text()).get('duration', 60.) if meta.exists() else 60.
-        tp = read_annotations(path/'train_tp.csv', 'tp', audio_dir=path/'train', duration=duration)
-        fp = read_annotations(path/'train_fp.csv', 'fp', audio_dir=path/'train', duration=duration) if (path/'train_fp.csv').exists() else None  # positives only
-        self.classes = Classes(RFCX_CLASSES)
+        raw = _raw_annotations(path)
+        names = species_names(*raw)
+        if names is None: self.classes = Classes(RFCX_CLASSES)
+        else:  # named species: the classes are the (name, songtype) pairs of the labels
+            ix = {n: i for i, n in enumerate(names)}
+            pairs = {(ix[str(s).strip()], int(t)) for d in raw if d is not None for s, t in zip(d.species_id, pd.to_numeric(d.songtype_id, errors='coerce').fillna(1))}
+            self.classes = Classes(pairs, species_names=names)
+        tp, fp = (None if d is None else read_annotations(d, k, audio_dir=path/'train', duration=duration, classes=self.classes, species_names=names)
+                  for d, k in zip(raw, ('tp', 'fp')))
         self.train_files = _by_stem(path/'train')  # recursive, any audio extension
         ss = path/'sample_submission.csv'
         tests = {p.stem: p for p in _by_stem(path/'test')} if (path/'test').is_dir() else {}
@@ -185,6 +195,19 @@ class RFCxData:
     def fold_ids(self, fold:int):
         "(train, valid) labelled recording ids of `fold`."
         return list(self.folds.index[self.folds!=fold]), list(self.folds.index[self.folds==fold])
+
+def _read_csv(f):
+    try: df = pd.read_csv(f, dtype={'recording_id':str, 'species_id':str})  # species: numbers or names
+    except pd.errors.EmptyDataError: raise AnnotationError(f"{f.name}: empty file (no header)") from None
+    df.attrs['name'] = f.name; return df
+
+def _raw_annotations(path)->tuple:
+    "(TP, FP) label tables as found: the Kaggle CSVs (FP optional: positives only), else Raven selection tables under train/."
+    tp_f, fp_f = path/'train_tp.csv', path/'train_fp.csv'
+    if tp_f.exists(): return tuple(_read_csv(f) if f.exists() else None for f in (tp_f, fp_f))
+    tp, fp = read_raven(path/'train') if (path/'train').is_dir() else (None, None)
+    if tp is None or not len(tp) and not len(fp): raise FileNotFoundError(f"{path}: no train_tp.csv and no Raven selection tables (*.selections.txt) under train/")
+    return tp, fp
 
 def _by_stem(folder)->list:
     "`core.audio_files` of `folder` (recursive), each recording id (file stem) once."
@@ -365,7 +388,7 @@ def train_folds(data:RFCxData, # the run's data
                 init_dir=None, # a previous stage's folder: start each fold from its fold{k}/model.pth
                )->pd.DataFrame:
     "Train every fold of `cfg` (resuming finished ones); per-fold metrics, also saved as out/folds.csv."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True); cfg = replace(cfg, classes=data.classes.pairs)
+    out = Path(out); out.mkdir(parents=True, exist_ok=True); cfg = cfg.for_data(data)
     if not rank_distrib(): check_config(out/'config.json', cfg)
     items, labels = fold_items(data, cfg, extra_labels, extra_items)
     folds = ifnone(cfg.folds, list(range(cfg.n_folds)))
@@ -415,7 +438,7 @@ class Run:
         self.cfg = cfg
     def __repr__(self): return f"Run({self.path}: {self.cfg.arch}, {len(list(self.path.glob('fold*/model.pth')))} fold models)"
     @property
-    def classes(self)->Classes: return Classes(self.cfg.classes)
+    def classes(self)->Classes: return Classes(self.cfg.classes, species_names=self.cfg.species_names)
     @property
     def spec(self)->SpecConfig: return self.cfg.spec_cfg
     def models(self, device=None)->L: "The fold models (`load_models`)."; return load_models(self.path, device)
