@@ -14,7 +14,7 @@ from fastcore.all import *
 from fastai.torch_core import default_device
 from fastprogress.fastprogress import progress_bar
 from .core import SPECIES_COLS, atomic_write, audio_files, class_cols
-from .data import SpecCache, load_audio, melspec, MelSpec, AudioError, as_classes
+from .data import SpecCache, load_audio, melspec, MelSpec, AudioError, as_classes, read_raven
 from .train import Run
 from .pseudo import clip_probs
 
@@ -204,7 +204,8 @@ def rfcx_predict(
     ds = (data/'test').is_dir()
     audio = data/'test' if ds else data
     order = data/'sample_submission.csv' if ds and (data/'sample_submission.csv').exists() else None
-    bands = data/'train_tp.csv' if ds and (data/'train_tp.csv').exists() else None
+    bands = data/'train_tp.csv' if ds and (data/'train_tp.csv').exists() else \
+            read_raven(data/'train')[0] if ds and any((data/'train').rglob('*.selections.txt')) else None  # Raven labels: their bands
     r = predict_folder(models, audio, out, cache_dir=cache, detections_csv=out.with_name(out.stem+'_detections.csv'),
                        threshold=threshold, raven_dir=raven, bands=bands, order=order, win_s=win, hop_s=hop,
                        full_clip=full_clip, progress=not quiet, device=device)

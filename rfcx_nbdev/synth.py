@@ -12,9 +12,9 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 
 # %% auto #0
-__all__ = ['PATTERNS', 'SYNTH_VERSION', 'SPECIES_TABLE', 'P_FP_ONLY', 'P_TP_CLASS', 'MEAN_FP', 'BG_RMS', 'call_params',
-           'render_call', 'sample_presence', 'balanced_presence', 'plan_recording', 'render_recording', 'plan_dataset',
-           'make_synth', 'rfcx_synth']
+__all__ = ['PATTERNS', 'SYNTH_VERSION', 'SPECIES_TABLE', 'P_FP_ONLY', 'P_TP_CLASS', 'MEAN_FP', 'BG_RMS', 'SYNTH_NAMES',
+           'call_params', 'render_call', 'sample_presence', 'balanced_presence', 'plan_recording', 'render_recording',
+           'plan_dataset', 'make_synth', 'as_raven', 'rfcx_synth']
 
 # %% ../nbs/00a_synth.ipynb #7561622f
 PATTERNS = ('whistle','up','down','trill','pulse','harmonic','buzz')
@@ -334,6 +334,32 @@ def make_synth(out, # output folder
     atomic_write(out/'truth'/'train.csv', _presence_df(tr).to_csv(index=False))
     atomic_write(out/'truth'/'test.csv', _presence_df(te).to_csv(index=False))
     atomic_write(mf, json.dumps(meta, indent=1))
+    return out
+
+# %% ../nbs/00a_synth.ipynb #bee0ec10
+SYNTH_NAMES = [f"Sýnthia {k:02d} {SPECIES_TABLE[SPECIES_TABLE.species==k].pattern.iloc[0]}" for k in range(N_SPECIES)]
+
+def as_raven(data, # a `make_synth` dataset (Kaggle layout)
+             out, # folder to write: train/ (audio + Raven tables), test/ (audio), truth/ (named columns)
+             names=SYNTH_NAMES, # species names, by species id
+            )->Path:
+    "The dataset as field data: Raven selection tables with species names (positives only) beside linked audio."
+    data, out = Path(data).resolve(), Path(out)
+    tp = pd.read_csv(data/'train_tp.csv', dtype={'recording_id':str})
+    for split in ('train', 'test'):
+        (out/split).mkdir(parents=True, exist_ok=True)
+        for f in sorted((data/split).glob('*.flac')):
+            if not (out/split/f.name).exists(): os.symlink(f, out/split/f.name)
+    for rid, g in tp.groupby('recording_id'):
+        t = pd.DataFrame({'Selection': np.arange(1, len(g)+1), 'View': 'Spectrogram 1', 'Channel': 1, 'Begin Time (s)': g.t_min.values,
+                          'End Time (s)': g.t_max.values, 'Low Freq (Hz)': g.f_min.values, 'High Freq (Hz)': g.f_max.values,
+                          'Species': [names[s] for s in g.species_id], 'Songtype': g.songtype_id.values})
+        atomic_write(out/'train'/f'{rid}.Table.1.selections.txt', t.to_csv(sep='\t', index=False))
+    (out/'truth').mkdir(exist_ok=True)
+    for s in ('train', 'test'):
+        tr = pd.read_csv(data/'truth'/f'{s}.csv', dtype={'recording_id':str})
+        atomic_write(out/'truth'/f'{s}.csv', tr.rename(columns=dict(zip(SPECIES_COLS, names))).to_csv(index=False))
+    atomic_write(out/'truth'/'meta.json', (data/'truth'/'meta.json').read_text())
     return out
 
 # %% ../nbs/00a_synth.ipynb #91c87246
