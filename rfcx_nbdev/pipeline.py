@@ -94,7 +94,8 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
     alt = {}
     if 'test' in data.truth:  # the other priors, for the record (the submission uses `prior`)
-        for pr in ('none', 'auto', 'em', 'rfcx'):
+        rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
+        for pr in ('none', 'auto', 'em') + (('rfcx',) if rfcx else ()):
             if pr != str(prior): alt[pr] = _test_lwlrap(postprocess(raw, oof, pr)[0], data)
     ref = reference_scores(data.truth['test'].loc[data.test_ids]) if 'test' in data.truth else {}
     if ceiling is not None: ref['ceiling'] = float(ceiling)
