@@ -54,13 +54,18 @@ def lwlrap(
 # %% ../nbs/05_metrics.ipynb #1ba700af
 def _np(o): return o.detach().cpu().float().numpy() if isinstance(o, torch.Tensor) else np.asarray(o, dtype=np.float64)
 
+def _pair(preds, targs):
+    "(preds, targs) as numpy arrays of the same (n, C) shape."
+    preds, targs = _np(preds), _np(targs)
+    if preds.shape != targs.shape: raise ValueError(f"preds {preds.shape} != targs {targs.shape}")
+    return preds, targs
+
 def masked_lwlrap(
     preds, # (n, C) scores or logits
     targs, # (n, C) targets in [0,1] (>= 0.5 = positive), NaN = unknown
 ) -> float:
     "LWLRAP where each row ranks only its known classes; NaN if no known positive"
-    preds, targs = _np(preds), _np(targs)
-    if preds.shape != targs.shape: raise ValueError(f"preds {preds.shape} != targs {targs.shape}")
+    preds, targs = _pair(preds, targs)
     known = ~np.isnan(targs)
     pos = known & (np.nan_to_num(targs, nan=0.) >= .5)
     if not pos.any(): return float('nan')
@@ -71,8 +76,7 @@ def masked_auc(
     targs, # (n, C) targets in [0,1] (>= 0.5 = positive), NaN = unknown
 ) -> float:
     "Mean over classes (with known positives and negatives) of the ROC AUC over known entries; NaN if none"
-    preds, targs = _np(preds), _np(targs)
-    if preds.shape != targs.shape: raise ValueError(f"preds {preds.shape} != targs {targs.shape}")
+    preds, targs = _pair(preds, targs)
     aucs = []
     for c in range(targs.shape[1]):
         k = ~np.isnan(targs[:, c])
