@@ -40,7 +40,7 @@ def crop_metrics(data, run, folds):
 
 def evaluate(data, run, folds):
     "Clip-level truth LWLRAP (test and OOF train) and crop-level masked LWLRAP of a trained run folder."
-    win = stage_windows(data, run).build_cache(progress=False)
+    win = stage_windows(data, run, progress=False)
     test = clip_probs(win[win.split=='test'])
     tr = win[(win.split=='train') & win.oof.astype(bool)]       # only recordings held out by a trained fold: truly out of fold
     oof = clip_probs(tr)
@@ -132,7 +132,7 @@ def main(data:str='/work/data160', # synthetic dataset (created with make_synth(
                 if diff: raise ValueError(f"{run}/config.json differs from this command ({diff}): use another --out")
             todo = [k for k in fl if not (run/f'fold{k}'/'metrics.json').exists()]
             t0 = time.time()
-            folds_res = train_folds(ds, cfg, run).build_cache(progress=False)
+            folds_res = train_folds(ds, cfg, run, progress=False)
             t_train = time.time() - t0
             fresh = len(todo) == len(fl)
             t1 = time.time(); ev = evaluate(ds, run, fl); t_eval = time.time() - t1

@@ -7,7 +7,7 @@ Checks: both ranks run; after `--steps` optimizer steps both ranks hold identica
 compares them); the weights moved from the common initial ones; each rank saw different samples (sharded loader); only rank 0
 writes the model. Prints PASS/FAIL per check on rank 0 and exits non-zero on a failure.
 """
-import argparse, hashlib, json, os, sys, time
+import hashlib, json, os, sys, time
 from pathlib import Path
 import torch, torch.distributed as dist
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
@@ -18,14 +18,17 @@ from rfcx_nbdev.synth import make_synth
 from rfcx_nbdev.train import train_config, RFCxData, rfcx_learner, fold_items, setup_distrib, distrib_ctx
 from rfcx_nbdev.data import rfcx_dls
 
-p = argparse.ArgumentParser()
-p.add_argument('--data', default='/tmp/rfcx_bench_synth40')
-p.add_argument('--out', default='/tmp/rfcx_ddp_out')
-p.add_argument('--arch', default='lcnet_050')
-p.add_argument('--steps', type=int, default=2, help='training batches before stopping (0: the whole epoch)')
-p.add_argument('--bs', type=int, default=8)
-p.add_argument('--control', action='store_true', help='negative control: no distrib_ctx, each rank trains alone on its own shuffle (the sync check must FAIL)')
-a = p.parse_args()
+from fastcore.basics import AttrDict
+from fastcore.script import anno_parser
+
+def _opts(data:str='/tmp/rfcx_bench_synth40', # synthetic dataset (made if missing)
+          out:str='/tmp/rfcx_ddp_out', # run folder
+          arch:str='lcnet_050', # timm architecture
+          steps:int=2, # training batches before stopping (0: the whole epoch)
+          bs:int=8, # batch size per process
+          control:bool=False, # negative control: no distrib_ctx, each rank trains alone on its own shuffle (the sync check must FAIL)
+         ): ...
+a = AttrDict(vars(anno_parser(_opts).parse_args()))  # the options, parsed the way @call_parse parses them
 setup_distrib()  # the library's CPU/gloo adjustments (rfcx_nbdev.train), before any Accelerator exists
 rank, world = rank_distrib(), num_distrib()
 out = Path(a.out); out.mkdir(parents=True, exist_ok=True)

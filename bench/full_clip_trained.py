@@ -21,7 +21,7 @@ def main(data:str, # synthetic dataset folder
     ds = RFCxData(data, cfg.spec_cfg, cache_dir=cache or Path(stage).parent/'cache', n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=False)
     res = {}
     for fc in (True, False):
-        t = time.time(); w = stage_windows(ds, stage, full_clip=fc).build_cache(progress=False)
+        t = time.time(); w = stage_windows(ds, stage, full_clip=fc, progress=False)
         res[fc] = clip_probs(w[w.split=='test']).loc[ds.test_ids_ok]
         print(f"{'full-clip' if fc else 'sliding  '}: test LWLRAP {truth_lwlrap(res[fc], ds.truth['test']):.4f} ({time.time()-t:.0f} s incl. train OOF windows)", flush=True)
     a, b = res[True].values, res[False].values

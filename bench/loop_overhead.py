@@ -6,7 +6,7 @@ times, interleaved, median reported. Validation is skipped in the Learner (train
 
     python bench/loop_overhead.py [--batches 20 --warmup 3 --repeats 3 --arch resnet10t --bs 32 --data /tmp/rfcx_bench_synth40]
 """
-import argparse, copy, os, statistics, time
+import copy, os, statistics, time
 from functools import partial
 from pathlib import Path
 import torch
@@ -18,20 +18,23 @@ from rfcx_nbdev.data import rfcx_dls, crop_items
 from rfcx_nbdev.models import CoordModel
 from rfcx_nbdev.losses import MaskedFocal
 
-p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument('--batches', type=int, default=20, help='timed batches per run')
-p.add_argument('--warmup', type=int, default=3, help='untimed batches first')
-p.add_argument('--repeats', type=int, default=3, help='runs of each variant (median reported)')
-p.add_argument('--arch', default=None, help='timm architecture (default: the cpu preset)')
-p.add_argument('--bs', type=int, default=None, help='batch size (default: the cpu preset)')
-p.add_argument('--data', default='/tmp/rfcx_bench_synth40', help='synthetic dataset folder (made if missing)')
-p.add_argument('--threads', type=int, default=None, help='torch threads (1 is far less sensitive to other processes on shared cores)')
-p.add_argument('--profile', action='store_true', help='cProfile one Learner run (top 25 by tottime)')
-a = p.parse_args()
+from fastcore.basics import AttrDict
+from fastcore.script import anno_parser
+
+def _opts(batches:int=20, # timed batches per run
+          warmup:int=3, # untimed batches first
+          repeats:int=3, # runs of each variant (median reported)
+          arch:str=None, # timm architecture (default: the cpu preset)
+          bs:int=None, # batch size (default: the cpu preset)
+          data:str='/tmp/rfcx_bench_synth40', # synthetic dataset folder (made if missing)
+          threads:int=None, # torch threads (1 is far less sensitive to other processes on shared cores)
+          profile:bool=False, # cProfile one Learner run (top 25 by tottime)
+         ): ...
+a = AttrDict(vars(anno_parser(_opts).parse_args()))  # the options, parsed the way @call_parse parses them
 if a.threads: torch.set_num_threads(a.threads)
 
 cfg = train_config('cpu', mixover=False, **{k: v for k, v in dict(arch=a.arch, bs=a.bs).items() if v is not None})
-path = make_synth(a.data, n_train=40, n_test=2, duration=20.).build_cache(progress=False)
+path = make_synth(a.data, n_train=40, n_test=2, duration=20., progress=False)
 data = RFCxData(path, cfg.spec_cfg, n_folds=4, seed=cfg.seed).build_cache(progress=False)
 items, labels = fold_items(data, cfg)
 tr, va = data.fold_ids(0)

@@ -8,10 +8,12 @@ Makes synthetic datasets (`make_synth`, 60 s recordings) of each size if missing
 the cache size on disk and the wall time.
 
   python bench/memory.py                                  # sizes 40/20 and 80/40, --rounds 1 --epochs 2
-  python bench/memory.py --sizes 160/80 --rounds 2 --epochs 10   # issue 5's target: peak < 4 GB
+  python bench/memory.py --sizes 160/80 --rounds 2 --epochs 10   # the 160/80 budget: peak < 4 GB
   OMP_NUM_THREADS=1 nice -n 10 python bench/memory.py     # on a shared machine
 """
-import argparse, os, re, shutil, subprocess, sys, tempfile, time
+import os, re, shutil, subprocess, sys, tempfile, time
+from fastcore.script import call_parse
+from fastcore.basics import AttrDict
 from pathlib import Path
 
 def du_mb(p): return sum(f.stat().st_size for f in Path(p).rglob('*') if f.is_file())/2**20
@@ -23,16 +25,16 @@ def peak_rss_mb(cmd, env=None):
     m = re.search(r'Maximum resident set size \(kbytes\): (\d+)', r.stderr)
     return (int(m.group(1))/1024 if m else float('nan')), time.time()-t0, r.returncode, r.stderr[-1500:]
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--sizes', default='40/20,80/40', help='comma-separated n_train/n_test pairs')
-    ap.add_argument('--duration', type=float, default=60., help='recording length (s)')
-    ap.add_argument('--rounds', type=int, default=1, help='pseudo-label rounds')
-    ap.add_argument('--epochs', type=int, default=2, help='epochs per fold (stage 1)')
-    ap.add_argument('--preset', default='cpu')
-    ap.add_argument('--root', default=str(Path(tempfile.gettempdir())/'rfcx_memory'), help='datasets and runs go here')
-    ap.add_argument('--keep', action='store_true', help='keep the run folders')
-    a = ap.parse_args()
+@call_parse
+def main(sizes:str='40/20,80/40', # comma-separated n_train/n_test pairs
+         duration:float=60., # recording length (s)
+         rounds:int=1, # pseudo-label rounds
+         epochs:int=2, # epochs per fold (stage 1)
+         preset:str='cpu', # training preset
+         root:str=str(Path(tempfile.gettempdir())/'rfcx_memory'), # datasets and runs go here
+         keep:bool=False, # keep the run folders
+        ):
+    a = AttrDict(locals())
     if not Path('/usr/bin/time').exists(): sys.exit("bench/memory.py needs /usr/bin/time (GNU time)")
     from rfcx_nbdev.synth import make_synth
     exe = shutil.which('rfcx_pipeline') or sys.exit("rfcx_pipeline not on PATH (pip install -e .)")
@@ -57,4 +59,3 @@ def main():
         (s0, n0, m0, *_), (s1, n1, m1, *_) = res[0], res[-1]
         print(f"peak RSS grows {m1-m0:+.0f} MB ({(m1-m0)/max(n1-n0,1):+.2f} MB per recording) from {n0} to {n1} recordings")
 
-if __name__ == '__main__': main()
