@@ -111,6 +111,8 @@ def read_annotations(
     def where(i, field): return f"{df.source.iloc[i] if 'source' in df else f'{name} row {i+1} (line {i+2})'}, field {field}"
     if species_names is not None:  # names -> their index (what the rest of the library calls the species id)
         ix = {str(n): i for i, n in enumerate(species_names)}; s = df.species_id.astype(str).str.strip()
+        bad = df.species_id.isna() | (s == '')
+        if bad.any(): i = int(np.argmax(bad.values)); raise AnnotationError(f"{where(i,'species_id')}: missing value (NaN)")
         bad = ~s.isin(list(ix))
         if bad.any(): i = int(np.argmax(bad.values)); raise AnnotationError(f"{where(i,'species_id')}: unknown species {s.iloc[i]!r}")
         df = df.assign(species_id=s.map(ix).values)
@@ -159,8 +161,9 @@ def read_annotations(
 # %% ../nbs/01_data.ipynb #9cdd25dc
 def species_names(*dfs)->list|None:
     "Sorted species names if any `species_id` of the annotation tables is not a number, else None (integer RFCx ids)."
-    vals = pd.concat([d.species_id.astype(str).str.strip() for d in dfs if d is not None and len(d)], ignore_index=True) \
+    vals = pd.concat([d.species_id.dropna().astype(str).str.strip() for d in dfs if d is not None and len(d)], ignore_index=True) \
            if any(d is not None and len(d) for d in dfs) else pd.Series([], dtype=str)
+    vals = vals[vals != '']  # (a missing species is reported by `read_annotations`, row and field)
     if pd.to_numeric(vals, errors='coerce').notna().all(): return None
     return sorted(vals.unique())
 
