@@ -158,7 +158,8 @@ class RFCxData:
         if names is None: self.classes = Classes(RFCX_CLASSES)
         else:  # named species: the classes are the (name, songtype) pairs of the labels
             ix = {n: i for i, n in enumerate(names)}
-            pairs = {(ix[str(s).strip()], int(t)) for d in raw if d is not None for s, t in zip(d.species_id, pd.to_numeric(d.songtype_id, errors='coerce').fillna(1))}
+            pairs = {(ix[str(s).strip()], int(t)) for d in raw if d is not None and 'songtype_id' in d
+                     for s, t in zip(d.species_id, pd.to_numeric(d.songtype_id, errors='coerce').fillna(1)) if str(s).strip() in ix}  # (bad rows: `read_annotations` names them)
             self.classes = Classes(pairs, species_names=names)
         tp, fp = (None if d is None else read_annotations(d, k, audio_dir=path/'train', duration=duration, classes=self.classes, species_names=names)
                   for d, k in zip(raw, ('tp', 'fp')))
