@@ -13,7 +13,7 @@ import soundfile as sf
 from fastcore.all import *
 from fastai.torch_core import default_device
 from fastprogress.fastprogress import progress_bar
-from .core import SPECIES_COLS, atomic_write, audio_files, class_cols
+from .core import atomic_write, audio_files, class_cols
 from .data import SpecCache, load_audio, melspec, MelSpec, AudioError, as_classes, read_raven
 from .train import Run
 from .pseudo import clip_probs
@@ -79,8 +79,8 @@ def write_raven(dets, path, bands=None, nyquist=24000.):
 
 # %% ../nbs/09_inference.ipynb #ef6aab20
 def _audio_list(audio):
-    "A folder's audio files (`core.audio_files`: recursive, sorted, hidden files left out), or the given file(s)."
-    if isinstance(audio, (str, Path)) and Path(audio).is_dir(): return [p for p in audio_files(audio) if not p.name.startswith('.')]
+    "A folder's audio files (`core.audio_files`: recursive, sorted, hidden files and folders left out by `get_files`), or the given file(s)."
+    if isinstance(audio, (str, Path)) and Path(audio).is_dir(): return audio_files(audio)
     return [Path(p) for p in listify(audio)]
 
 def _read_order(order):
