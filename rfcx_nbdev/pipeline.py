@@ -31,9 +31,9 @@ def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
 # %% ../nbs/10_pipeline.ipynb #db88f5f9
 def postprocess(raw:pd.DataFrame, # the final stage's test clip probabilities (`test_table`)
                 oof:pd.DataFrame, # its out-of-fold clip probabilities of the labelled train recordings
-                prior='none', # 'none' | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | path to a prior CSV
+                prior='mean', # 'mean' (mean-probability ratio) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
                )->tuple:
-    "(post-processed test probabilities, info dict with target prior (for 'auto': the shifted detection rate) and factors)."
+    "(post-processed test probabilities, info dict with target prior (for 'mean' and 'auto': the shifted train rate) and factors)."
     p, f, target = rescale(raw.values, oof.values, prior)
     info = dict(prior=str(prior), target_prior=np.asarray(target).round(4).tolist(),
                 factor=np.asarray(f).tolist())
@@ -63,7 +63,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
                  rounds:int=2, # pseudo-label rounds
-                 prior='none', # odds-scaling target: 'none' | 'auto' | 'em' | 'rfcx' | prior CSV path (none: measured never to hurt)
+                 prior='mean', # odds-scaling target: 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mean: measured never to hurt)
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  progress:bool=True, # progress bars
@@ -95,7 +95,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     alt = {}
     if 'test' in data.truth:  # the other priors, for the record (the submission uses `prior`)
         rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
-        for pr in ('none', 'auto', 'em') + (('rfcx',) if rfcx else ()):
+        for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()):
             if pr != str(prior): alt[pr] = _test_lwlrap(postprocess(raw, oof, pr)[0], data)
     ref = reference_scores(data.truth['test'].loc[data.test_ids]) if 'test' in data.truth else {}
     if ceiling is not None: ref['ceiling'] = float(ceiling)
@@ -204,7 +204,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=2, # pseudo-label rounds
-                  prior:str='none', # odds-scaling: none | auto (test vs train detection rates) | em | rfcx | FILE; the report scores them all
+                  prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE; the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)
