@@ -20,8 +20,9 @@ from .postproc import rescale
 from .synth import make_synth
 
 # %% auto #0
-__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections',
-           'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
+__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_stage', 'other_priors', 'run_pipeline', 'stage_table',
+           'plot_stages', 'plot_detections', 'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline',
+           'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
@@ -47,6 +48,10 @@ def _stage_row(name, folds, oof, data):
     if 'train' in data.truth: r['oof_train_lwlrap'] = truth_lwlrap(oof, data.truth['train'])
     return r
 
+def _test_lwlrap(probs, data):
+    return truth_lwlrap(probs, data.truth['test']) if 'test' in data.truth else np.nan
+
+# %% ../nbs/10_pipeline.ipynb #a7cabb8b
 def reference_scores(truth:pd.DataFrame, # clip truth (0/1), index recording_id, columns s0..
                      n_random:int=20, # random rankings averaged
                      seed:int=0, # their seed
@@ -56,9 +61,37 @@ def reference_scores(truth:pd.DataFrame, # clip truth (0/1), index recording_id,
     return dict(random=float(np.mean([lwlrap(y, rng.random(y.shape)) for _ in range(n_random)])),
                 constant=float(lwlrap(y, np.broadcast_to(y.mean(0), y.shape))))
 
-def _test_lwlrap(probs, data):
-    return truth_lwlrap(probs, data.truth['test']) if 'test' in data.truth else np.nan
+# %% ../nbs/10_pipeline.ipynb #bc4584f8
+def run_stage(data:RFCxData, # the run's data
+              cfg:TrainConfig, # the run's configuration
+              out, # the run folder
+              name:str, # 'stage1' or 'round{r}'
+              prev=None, # the previous stage's folder (None: stage 1, trained on TP/FP only)
+              round_idx:int=0, # the pseudo-label round (ignored for stage 1)
+              progress:bool=True,
+             )->tuple: # (window table, test clip table, out-of-fold train clip table, metrics row)
+    "Train (or resume) one stage in `out/name`, score its windows, write `predictions/{name}.csv`."
+    out = Path(out); sd = out/name
+    if progress: print(f"== {name}")
+    folds = train_folds(data, cfg, sd, progress=progress) if prev is None else \
+            pseudo_round(data, cfg, prev, sd, round_idx=round_idx, progress=progress)
+    w = stage_windows(data, sd, progress=progress)
+    raw, oof = test_table(data, clip_probs(w[w.split=='test'], data.classes)), clip_probs(w[(w.split=='train') & w.oof], data.classes)
+    (out/'predictions').mkdir(exist_ok=True); atomic_write(out/'predictions'/f'{name}.csv', raw.to_csv(float_format='%.6f'))
+    return w, raw, oof, {**_stage_row(name, folds, oof, data), 'test_lwlrap': _test_lwlrap(raw, data)}
 
+# %% ../nbs/10_pipeline.ipynb #db9cb065
+def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
+                 oof:pd.DataFrame, # its out-of-fold train clip probabilities
+                 data:RFCxData, # the run's data (with test truth: else nothing to score)
+                 prior='mean', # the prior the submission uses (not repeated)
+                )->dict:
+    "Test LWLRAP of the final stage post-processed with each other prior, for the record."
+    if 'test' not in data.truth: return {}
+    rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
+    return {pr: _test_lwlrap(postprocess(raw, oof, pr)[0], data) for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
+
+# %% ../nbs/10_pipeline.ipynb #00cafc5a
 def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
@@ -76,27 +109,14 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here
     atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)
-    pred_dir = out/'predictions'; pred_dir.mkdir(exist_ok=True)
     stages, rows, prev = [('stage1', None)] + [(f'round{r}', r) for r in range(1, rounds+1)], [], None
     for name, r in stages:
-        sd = out/name
-        if progress: print(f"== {name}")
-        folds = train_folds(data, cfg, sd, progress=progress) if r is None else \
-                pseudo_round(data, cfg, prev, sd, round_idx=r, progress=progress)
-        w = stage_windows(data, sd, progress=progress)
-        raw, oof = test_table(data, clip_probs(w[w.split=='test'], data.classes)), clip_probs(w[(w.split=='train') & w.oof], data.classes)
-        atomic_write(pred_dir/f'{name}.csv', raw.to_csv(float_format='%.6f'))
-        rows.append({**_stage_row(name, folds, oof, data), 'test_lwlrap': _test_lwlrap(raw, data)})
-        prev = sd
+        w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
     final, info = postprocess(raw, oof, prior)
-    atomic_write(pred_dir/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
+    atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
-    alt = {}
-    if 'test' in data.truth:  # the other priors, for the record (the submission uses `prior`)
-        rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
-        for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()):
-            if pr != str(prior): alt[pr] = _test_lwlrap(postprocess(raw, oof, pr)[0], data)
+    alt = other_priors(raw, oof, data, prior)
     ref = reference_scores(data.truth['test'].loc[data.test_ids]) if 'test' in data.truth else {}
     if ceiling is not None: ref['ceiling'] = float(ceiling)
     if 'ceiling' in ref:
@@ -119,6 +139,7 @@ def stage_table(rep:dict)->str:
     for k, v in rep.get('reference', {}).items(): lines.append('| ' + ' | '.join([f'reference: {k}'] + [_fmt(v) if c=='test_lwlrap' else '' for c in cols[1:]]) + ' |')
     return '\n'.join(lines)
 
+# %% ../nbs/10_pipeline.ipynb #4d90b9ca
 def plot_stages(rep:dict, ax=None):
     "LWLRAP by stage."
     st = rep['stages']; x = np.arange(len(st))
@@ -150,6 +171,7 @@ def plot_detections(data:RFCxData, windows:pd.DataFrame, rid:str, thresh:float=0
     ax.set_xlabel('s'); ax.set_yticks([])
     return ax
 
+# %% ../nbs/10_pipeline.ipynb #88213858
 def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     "report.json, report.md and the two plots."
     out = Path(out)
