@@ -82,6 +82,60 @@ class AnnotationError(ValueError):
 
 def _audio_stems(audio_dir): return {p.stem for p in audio_files(audio_dir)}  # `core.audio_files`: recursive, any audio extension
 
+# %% ../nbs/01_data.ipynb #30d97fe2
+def _read_table(path, kind, audio_dir):
+    "(raw table, its name for messages, audio folder) from a CSV file, a dataset folder or a DataFrame."
+    if isinstance(path, pd.DataFrame): return path.reset_index(drop=True), path.attrs.get('name', f'{kind.upper()} table'), audio_dir
+    path = Path(path)
+    if path.is_dir(): path, audio_dir = path/f'train_{kind}.csv', ifnone(audio_dir, path/'train')
+    try: return pd.read_csv(path, dtype={'recording_id':str}), path.name, audio_dir
+    except FileNotFoundError: raise AnnotationError(f"{path}: file not found") from None
+    except pd.errors.EmptyDataError: raise AnnotationError(f"{path.name}: empty file (no header)") from None
+
+def _first(bad, where, field, msg):
+    "Raise for the first True row of `bad`: `where(row, field): msg(row)`."
+    if bad.any(): i = int(np.argmax(bad)); raise AnnotationError(f"{where(i, field)}: {msg(i)}")
+
+# %% ../nbs/01_data.ipynb #0b2bd372
+def _species_ids(df, species_names, where):
+    "Species names -> their index in `species_names` (what the rest of the library calls the species id)."
+    ix = {str(n): i for i, n in enumerate(species_names)}; s = df.species_id.astype(str).str.strip()
+    _first((df.species_id.isna() | (s == '')).values, where, 'species_id', lambda i: "missing value (NaN)")
+    _first((~s.isin(list(ix))).values, where, 'species_id', lambda i: f"unknown species {s.iloc[i]!r}")
+    return df.assign(species_id=s.map(ix).values)
+
+def _numeric(df, where):
+    "Every field after recording_id as a finite number, species and songtype as integers."
+    num = {}
+    for c in ANN_COLS[1:]:
+        v = pd.to_numeric(df[c], errors='coerce'); raw = df[c]
+        _first((v.isna() | ~np.isfinite(v)).values, where, c, lambda i: "missing value (NaN)" if pd.isna(raw.iloc[i]) else f"{raw.iloc[i]!r} is not a number")
+        if c in ('species_id','songtype_id'):
+            _first((v != v.round()).values, where, c, lambda i: f"{v.iloc[i]} is not an integer"); v = v.astype(int)
+        num[c] = v.values
+    return num
+
+# %% ../nbs/01_data.ipynb #5104804f
+def _row_checks(df, num, classes, duration, sr_nyquist, tol, audio_dir)->list:
+    "(bad-row mask, field, message) for every rule a row can break."
+    cl = as_classes(classes); known_sp = set(cl.species.tolist())
+    sp, st = num['species_id'], num['songtype_id']
+    t0,t1,f0,f1 = num['t_min'],num['t_max'],num['f_min'],num['f_max']
+    checks = [(~np.isin(sp, list(known_sp)), 'species_id', lambda i: f"unknown species {sp[i]}"),
+              (np.array([(a,b) not in cl for a,b in zip(sp,st)]) & np.isin(sp, list(known_sp)), 'songtype_id',
+               lambda i: f"unknown songtype {st[i]} for species {sp[i]}"),
+              (t0<0, 't_min', lambda i: f"{t0[i]} < 0"),
+              (t0>=t1, 't_max', lambda i: f"t_max {t1[i]} <= t_min {t0[i]}")]
+    if duration is not None: checks.append((t1>duration+tol, 't_max', lambda i: f"{t1[i]} > duration {float(duration)}"))
+    checks += [(f0<0, 'f_min', lambda i: f"{f0[i]} < 0"),
+               (f0>=f1, 'f_max', lambda i: f"f_max {f1[i]} <= f_min {f0[i]}")]
+    if sr_nyquist is not None: checks.append((f1>sr_nyquist+tol, 'f_max', lambda i: f"{f1[i]} > nyquist {float(sr_nyquist)}"))
+    if audio_dir is not None:
+        stems = _audio_stems(audio_dir)
+        checks.append((~df.recording_id.isin(stems).values, 'recording_id',
+                       lambda i: f"no audio file {df.recording_id.iloc[i]}.* in {Path(audio_dir).name}/"))
+    return checks
+
 # %% ../nbs/01_data.ipynb #b8a923f6
 def read_annotations(
     path, # CSV file, a dataset folder (then reads `train_{kind}.csv` and audio from `train/`), or a DataFrame (`read_raven`)
@@ -95,63 +149,19 @@ def read_annotations(
 )->pd.DataFrame:
     "Read and validate an annotation CSV; raise `AnnotationError` naming file, row and field."
     if kind not in ('tp','fp'): raise ValueError(f"kind must be 'tp' or 'fp', got {kind!r}")
-    if isinstance(path, pd.DataFrame): df, name = path.reset_index(drop=True), path.attrs.get('name', f'{kind.upper()} table')
-    else:
-        path = Path(path)
-        if path.is_dir(): path, audio_dir = path/f'train_{kind}.csv', ifnone(audio_dir, path/'train')
-        name = path.name
-        try: df = pd.read_csv(path, dtype={'recording_id':str})
-        except FileNotFoundError: raise AnnotationError(f"{path}: file not found") from None
-        except pd.errors.EmptyDataError: raise AnnotationError(f"{name}: empty file (no header)") from None
+    df, name, audio_dir = _read_table(path, kind, audio_dir)
     for c in ANN_COLS:
         if c not in df.columns: raise AnnotationError(f"{name}: missing column '{c}' (columns: {', '.join(map(str,df.columns))})")
     if not len(df):  # a header and no rows is a valid file (positives-only data has no FP boxes)
         df = df[ANN_COLS].astype(dict(recording_id=str, species_id=int, songtype_id=int, t_min=float, f_min=float, t_max=float, f_max=float))
         df.attrs['kind'] = kind; return df
     def where(i, field): return f"{df.source.iloc[i] if 'source' in df else f'{name} row {i+1} (line {i+2})'}, field {field}"
-    if species_names is not None:  # names -> their index (what the rest of the library calls the species id)
-        ix = {str(n): i for i, n in enumerate(species_names)}; s = df.species_id.astype(str).str.strip()
-        bad = df.species_id.isna() | (s == '')
-        if bad.any(): i = int(np.argmax(bad.values)); raise AnnotationError(f"{where(i,'species_id')}: missing value (NaN)")
-        bad = ~s.isin(list(ix))
-        if bad.any(): i = int(np.argmax(bad.values)); raise AnnotationError(f"{where(i,'species_id')}: unknown species {s.iloc[i]!r}")
-        df = df.assign(species_id=s.map(ix).values)
-    rid = df.recording_id
-    bad = rid.isna() | (rid.astype(str).str.strip()=='')
-    if bad.any(): i = int(np.argmax(bad.values)); raise AnnotationError(f"{where(i,'recording_id')}: missing")
-    num = {}
-    for c in ANN_COLS[1:]:
-        v = pd.to_numeric(df[c], errors='coerce')
-        bad = v.isna() | ~np.isfinite(v)
-        if bad.any():
-            i = int(np.argmax(bad.values)); raw = df[c].iloc[i]
-            raise AnnotationError(f"{where(i,c)}: " + ("missing value (NaN)" if pd.isna(raw) else f"{raw!r} is not a number"))
-        if c in ('species_id','songtype_id'):
-            bad = v != v.round()
-            if bad.any(): i = int(np.argmax(bad.values)); raise AnnotationError(f"{where(i,c)}: {v.iloc[i]} is not an integer")
-            v = v.astype(int)
-        num[c] = v.values
-    df = df.assign(**num)
-    cl = as_classes(classes); known_sp = set(cl.species.tolist())
-    checks = [] # (row mask, field, message)
-    sp, st = num['species_id'], num['songtype_id']
-    checks.append((~np.isin(sp, list(known_sp)), 'species_id', lambda i: f"unknown species {sp[i]}"))
-    checks.append((np.array([(a,b) not in cl for a,b in zip(sp,st)]) & np.isin(sp, list(known_sp)), 'songtype_id',
-                   lambda i: f"unknown songtype {st[i]} for species {sp[i]}"))
-    t0,t1,f0,f1 = num['t_min'],num['t_max'],num['f_min'],num['f_max']
-    checks += [(t0<0, 't_min', lambda i: f"{t0[i]} < 0"),
-               (t0>=t1, 't_max', lambda i: f"t_max {t1[i]} <= t_min {t0[i]}")]
-    if duration is not None: checks.append((t1>duration+tol, 't_max', lambda i: f"{t1[i]} > duration {float(duration)}"))
-    checks += [(f0<0, 'f_min', lambda i: f"{f0[i]} < 0"),
-               (f0>=f1, 'f_max', lambda i: f"f_max {f1[i]} <= f_min {f0[i]}")]
-    if sr_nyquist is not None: checks.append((f1>sr_nyquist+tol, 'f_max', lambda i: f"{f1[i]} > nyquist {float(sr_nyquist)}"))
-    if audio_dir is not None:
-        stems = _audio_stems(audio_dir)
-        checks.append((~df.recording_id.isin(stems).values, 'recording_id',
-                       lambda i: f"no audio file {df.recording_id.iloc[i]}.* in {Path(audio_dir).name}/"))
+    if species_names is not None: df = _species_ids(df, species_names, where)
+    _first((df.recording_id.isna() | (df.recording_id.astype(str).str.strip()=='')).values, where, 'recording_id', lambda i: "missing")
+    num = _numeric(df, where); df = df.assign(**num)
+    checks = _row_checks(df, num, classes, duration, sr_nyquist, tol, audio_dir)
     firsts = [(int(np.argmax(m)), k) for k,(m,_,_) in enumerate(checks) if m.any()]
-    if firsts:
-        i,k = min(firsts); raise AnnotationError(f"{where(i, checks[k][1])}: {checks[k][2](i)}")
+    if firsts: i,k = min(firsts); raise AnnotationError(f"{where(i, checks[k][1])}: {checks[k][2](i)}")  # the first bad row, whatever the rule
     n = len(df); df = df.drop_duplicates().reset_index(drop=True)
     if len(df) < n: warnings.warn(f"{name}: dropped {n-len(df)} exact duplicate rows")
     df = df[ANN_COLS + [c for c in df.columns if c not in ANN_COLS]]
