@@ -71,17 +71,10 @@ def masked_lwlrap(
     if not pos.any(): return float('nan')
     return float(_label_precisions(pos, preds, known).sum() / pos.sum())
 
-def masked_auc(
-    preds, # (n, C) scores or logits
-    targs, # (n, C) targets in [0,1] (>= 0.5 = positive), NaN = unknown
-) -> float:
+def masked_auc(preds, targs) -> float: # the arguments of `masked_lwlrap`
     "Mean over classes (with known positives and negatives) of the ROC AUC over known entries; NaN if none"
-    preds, targs = _pair(preds, targs)
-    aucs = []
-    for c in range(targs.shape[1]):
-        k = ~np.isnan(targs[:, c])
-        yc = targs[k, c] >= .5
-        if yc.any() and not yc.all(): aucs.append(roc_auc_score(yc, preds[k, c]))
+    preds, targs = _pair(preds, targs); known = ~np.isnan(targs)
+    aucs = [roc_auc_score(targs[k, c] >= .5, preds[k, c]) for c, k in enumerate(known.T) if 0 < (targs[k, c] >= .5).sum() < k.sum()]
     return float(np.mean(aucs)) if aucs else float('nan')
 
 # %% ../nbs/05_metrics.ipynb #1bc8972f
