@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['RAVEN_LABELS', 'LABEL_COLS', 'Classes', 'as_classes', 'AnnotationError', 'read_annotations', 'species_names',
            'read_raven', 'AudioError', 'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'SpecCache', 'label_table',
-           'crop_target', 'crop_items', 'random_items', 'CropXY', 'rfcx_dls', 'recording_folds', 'plot_recording',
-           'plot_batch']
+           'crop_target', 'crop_items', 'random_items', 'CropXY', 'NoiseGain', 'rfcx_dls', 'recording_folds',
+           'plot_recording', 'plot_batch']
 
 # %% ../nbs/01_data.ipynb #050d054f
 import os, json, time, hashlib, warnings
@@ -19,6 +19,7 @@ import torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.data.core import TfmdLists, DataLoaders, ItemTransform
+from fastai.vision.augment import RandTransform
 from fastai.torch_core import set_seed
 from fastprogress.fastprogress import progress_bar
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
@@ -426,7 +427,7 @@ def random_items(
 
 # %% ../nbs/01_data.ipynb #e56f534a
 class CropXY(ItemTransform):
-    "Crop item -> (x (1, n_mels, n_frames) float32, y, w); random jitter/noise/gain on the training split only."
+    "Crop item -> (x (1, n_mels, n_frames) float32, y, w); a random crop position (jitter) on the training split only."
     split_idx = None
     def __init__(self,
         cache:SpecCache, # spectrogram cache (recording ids must be built)
@@ -435,8 +436,6 @@ class CropXY(ItemTransform):
         crop_len:float=5., # crop length (s)
         jitter:float=0.5, # train: the box centre falls uniformly in this central fraction of the crop
         min_overlap:float=0.5, # see `crop_target`
-        p_noise:float=0.5, noise_std:float=0.1, # gaussian noise (standardised units) with probability p_noise
-        p_gain:float=0.5, gain:float=0.5, # uniform offset in [-gain, gain] with probability p_gain
         valid_labels:pd.DataFrame=None, # label table of the validation split (default: `labels`)
     ):
         store_attr(but='labels,cache,valid_labels'); self.cache = cache; self.train = False; self._mm = {}
@@ -470,13 +469,24 @@ class CropXY(ItemTransform):
         x = np.asarray(m[:, f0:f0+self.nf], dtype=np.float32)
         if x.shape[1] < self.nf: x = np.pad(x, ((0,0),(0,self.nf-x.shape[1])), constant_values=x.min())
         x = torch.from_numpy(x)[None]
-        if self.train:
-            if torch.rand(1) < self.p_noise: x = x + self.noise_std*torch.randn_like(x)
-            if torch.rand(1) < self.p_gain: x = x + (torch.rand(1)*2-1)*self.gain
         a = (self.lab if self.train else self.vlab).get(item['recording_id'])
         y, w = _crop_target(a, f0/self.fps, (f0+self.nf)/self.fps, self.n_classes, self.min_overlap) if a else \
                (np.full(self.n_classes, np.nan, np.float32), np.zeros(self.n_classes, np.float32))
         return x, torch.from_numpy(y), torch.from_numpy(w)
+
+# %% ../nbs/01_data.ipynb #f5463841
+class NoiseGain(ItemTransform, RandTransform):
+    "Train-only augmentation of a crop's x: gaussian noise and a level offset, each with its own probability."
+    split_idx, order = 0, 1  # fastai's train-only random transform, after `CropXY`
+    def __init__(self,
+        p_noise:float=0.5, noise_std:float=0.1, # gaussian noise (standardised units) with probability p_noise
+        p_gain:float=0.5, gain:float=0.5, # uniform offset in [-gain, gain] with probability p_gain
+    ): super().__init__(p=1.); store_attr()  # p=1: `RandTransform` draws nothing itself; each part draws its own chance
+    def encodes(self, b):
+        x, *rest = b
+        if torch.rand(1) < self.p_noise: x = x + self.noise_std*torch.randn_like(x)
+        if torch.rand(1) < self.p_gain: x = x + (torch.rand(1)*2-1)*self.gain
+        return (x, *rest)
 
 # %% ../nbs/01_data.ipynb #ac817374
 class _CropLists(TfmdLists):
@@ -493,7 +503,7 @@ def rfcx_dls(
     bs:int=32, # batch size
     num_workers:int=0, # DataLoader worker processes
     seed:int=None, # shuffle/augmentation seed
-    **kwargs # passed to `CropXY` (jitter, p_noise, noise_std, p_gain, gain, min_overlap)
+    **kwargs # passed to `CropXY` (jitter, min_overlap, valid_labels) and `NoiseGain` (p_noise, noise_std, p_gain, gain)
 )->DataLoaders:
     "fastai `DataLoaders` of (x, y, w) crops; items split by recording id."
     items = crop_items(labels) if items is None else items
@@ -501,7 +511,8 @@ def rfcx_dls(
     if tr & va: raise ValueError(f"{len(tr & va)} recordings are in both train_ids and valid_ids")
     rows = L(items.assign(recording_id=items.recording_id.astype(str)).to_dict('records'))
     splits = [[i for i,r in enumerate(rows) if r['recording_id'] in k] for k in (tr, va)]
-    tl = _CropLists(rows, [CropXY(cache, labels, n_classes=n_classes, crop_len=crop_len, **kwargs)], splits=splits)
+    ng = {k: kwargs.pop(k) for k in ('p_noise', 'noise_std', 'p_gain', 'gain') if k in kwargs}
+    tl = _CropLists(rows, [CropXY(cache, labels, n_classes=n_classes, crop_len=crop_len, **kwargs), NoiseGain(**ng)], splits=splits)
     if seed is not None: set_seed(seed)
     return tl.dataloaders(bs=bs, num_workers=num_workers, shuffle=True, drop_last=False)
 
