@@ -117,6 +117,9 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
     alt = other_priors(raw, oof, data, prior)
+    if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
+        freq, t = data.truth['test'].loc[raw.index, raw.columns].values.mean(0), np.asarray(info['target_prior'])
+        info.update(true_prior=freq.round(4).tolist(), prior_mae=float(np.abs(t - freq).mean()), prior_spearman=float(pd.Series(t).corr(pd.Series(freq), method='spearman')))
     ref = reference_scores(data.truth['test'].loc[data.test_ids]) if 'test' in data.truth else {}
     if ceiling is not None: ref['ceiling'] = float(ceiling)
     if 'ceiling' in ref:
@@ -187,7 +190,9 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     md = [f"# rfcx-nbdev run report", "", f"data: `{rep['data']}` ({rep['n_train']} train / {rep['n_test']} test recordings, "
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
           f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "", stage_table(rep), "",
-          f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" Test LWLRAP with the other priors: {alt}." if alt else ''), "",
+          f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" Test LWLRAP with the other priors: {alt}." if alt else '')
+          + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
+             f"Spearman {rep['postprocess']['prior_spearman']:.2f}." if 'prior_mae' in rep['postprocess'] else ''), "",
           "oof_tp_lwlrap (the headline, computable on real data): clip level, train recordings with TP rows scored by the fold "
           "model that did not train on them, their TP species as the positives. test_lwlrap: clip level, test recordings (never "
           "labelled) against truth; gap_closed: (test - constant) / (ceiling - constant). oof_train_lwlrap: the OOF train clips "
