@@ -73,6 +73,7 @@ def read_prior(path, # CSV with columns s0..s{K-1} and one row of priors in [0, 
     if bad: raise ValueError(f"prior file {path}: row 1, field(s) {', '.join(bad)}: must be a number in [0, 1], got {[df.loc[0, c] for c in bad]}")
     return vals
 
+# %% ../nbs/08_postproc.ipynb #31a597e9
 def detection_rate(p, # (N, K) clip probabilities
                    thresh:float=0.5, # a clip counts as a detection above this
                   )->np.ndarray: # (K,) rates in (0, 1)
@@ -92,6 +93,7 @@ def rate_factor(p, # (N, K) test clip probabilities
     se = np.sqrt(1/((len(p)+2)*qt*(1-qt)) + 1/((len(oof)+2)*qb*(1-qb)))  # delta method, binomial counts
     return _shrunk(lf, se, z)
 
+# %% ../nbs/08_postproc.ipynb #c283f662
 def mean_factor(p, # (N, K) test clip probabilities
                 oof, # (M, K) out-of-fold clip probabilities of the train recordings
                 z:float=2., # shrinkage: each log factor moves `z` standard errors towards 0
@@ -103,6 +105,7 @@ def mean_factor(p, # (N, K) test clip probabilities
     se = np.sqrt(p.var(0)/len(p)/(mt*(1-mt))**2 + oof.var(0)/len(oof)/(mb*(1-mb))**2)  # delta method, logit of a mean
     return _shrunk(lf, se, z)
 
+# %% ../nbs/08_postproc.ipynb #ce736b81
 def rescale(p, # (N, K) test probabilities (K species)
             oof, # (M, K) out-of-fold clip probabilities of the train recordings (or a (K,) / scalar base prior, not for 'auto')
             prior='mean', # 'mean' (mean-probability ratio, the pipeline's default) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV

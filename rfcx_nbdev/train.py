@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, asdict, field, replace, fields
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastcore.basics import store_attr, ifnone
+from fastcore.basics import store_attr, ifnone, patch
 from fastcore.foundation import L
 from fastcore.script import call_parse, Param
 from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib, get_model, get_random_states, set_random_states
@@ -139,64 +139,6 @@ def parse_set(items=None, # 'key=value' strings (the CLIs' `--set`)
     return out
 
 # %% ../nbs/06_train.ipynb #fd77c980
-class RFCxData:
-    "A dataset folder in the Kaggle layout: validated annotations, recordings, folds and a spectrogram cache (`build_cache`)."
-    def __init__(self,
-        path, # folder with train/, test/, train_tp.csv, train_fp.csv, sample_submission.csv
-        spec:SpecConfig=SpecConfig(), # spectrogram settings
-        cache_dir=None, # spectrogram cache root (default: path/'cache')
-        n_folds:int=5, # folds over labelled recordings
-        seed:int=42, # fold seed
-        duration:float|None=None, # recording length bound for annotation checks (None: 60 s, or the synthetic data's)
-    ):
-        self.path = path = Path(path)
-        if not path.is_dir(): raise FileNotFoundError(f"data folder not found: {path}")
-        meta = path/'truth'/'meta.json'
-        if duration is None: duration = json.loads(meta.read_text()).get('duration', 60.) if meta.exists() else 60.
-        raw = _raw_annotations(path)
-        names = species_names(*raw)
-        if names is None: self.classes = Classes(RFCX_CLASSES)
-        else:  # named species: the classes are the (name, songtype) pairs of the labels
-            ix = {n: i for i, n in enumerate(names)}
-            pairs = {(ix[str(s).strip()], int(t)) for d in raw if d is not None and 'songtype_id' in d
-                     for s, t in zip(d.species_id, pd.to_numeric(d.songtype_id, errors='coerce').fillna(1)) if str(s).strip() in ix}  # (bad rows: `read_annotations` names them)
-            self.classes = Classes(pairs, species_names=names)
-        tp, fp = (None if d is None else read_annotations(d, k, audio_dir=path/'train', duration=duration, classes=self.classes, species_names=names)
-                  for d, k in zip(raw, ('tp', 'fp')))
-        self.train_files = _by_stem(path/'train')  # recursive, any audio extension
-        ss = path/'sample_submission.csv'
-        tests = {p.stem: p for p in _by_stem(path/'test')} if (path/'test').is_dir() else {}
-        self.test_ids = list(pd.read_csv(ss, dtype={'recording_id':str}).recording_id) if ss.exists() else sorted(tests)
-        self.test_files = [tests.get(r) for r in self.test_ids]
-        self.cache = SpecCache(ifnone(cache_dir, path/'cache'), spec)
-        self.truth = {s: pd.read_csv(path/'truth'/f'{s}.csv', dtype={'recording_id':str}).set_index('recording_id')
-                      for s in ('train','test') if (path/'truth'/f'{s}.csv').exists()}
-        self.all_labels, self.n_folds, self.seed = label_table(tp, fp, self.classes), n_folds, seed
-        self._drop(pd.DataFrame(columns=['file','reason']))
-
-    def _drop(self, errors):
-        "Labels, recordings and folds without the unreadable recordings in `errors`."
-        self.errors = errors; bad = set(Path(f).stem for f in errors.file); labels = self.all_labels
-        if bad & set(labels.recording_id):
-            warnings.warn(f"dropping labels of {len(bad & set(labels.recording_id))} unreadable recordings")
-            labels = labels[~labels.recording_id.isin(bad)].reset_index(drop=True)
-        self.labels = labels
-        self.train_ids = sorted(p.stem for p in self.train_files if p.stem not in bad)
-        self.test_ids_ok = [r for r,p in zip(self.test_ids, self.test_files) if p is not None and r not in bad]
-        self.folds = recording_folds(labels, n_splits=self.n_folds, seed=self.seed)
-
-    def build_cache(self, progress:bool=True):
-        "Build (or bring up to date) the spectrograms of every train and test recording; unreadable ones go to `errors`. Returns self."
-        fails = self.cache.build([p for p in self.train_files + self.test_files if p is not None], progress=progress)
-        self._drop(pd.DataFrame([(str(f), str(r).removeprefix(f'{f}: ')) for f,r in fails], columns=['file','reason']))
-        return self
-
-    def __repr__(self): return (f"RFCxData({self.path}: {len(self.train_ids)} train, {len(self.test_ids)} test recordings, "
-                                f"{(self.labels.kind=='tp').sum()} TP / {(self.labels.kind=='fp').sum()} FP rows, {len(self.errors)} unreadable)")
-    def fold_ids(self, fold:int):
-        "(train, valid) labelled recording ids of `fold`."
-        return list(self.folds.index[self.folds!=fold]), list(self.folds.index[self.folds==fold])
-
 def _read_csv(f):
     try: df = pd.read_csv(f, dtype={'recording_id':str, 'species_id':str})  # species: numbers or names
     except pd.errors.EmptyDataError: raise AnnotationError(f"{f.name}: empty file (no header)") from None
@@ -217,6 +159,75 @@ def _by_stem(folder)->list:
         if p.stem in seen: raise ValueError(f"two audio files for recording id {p.stem!r}: {seen[p.stem]} and {p}")
         seen[p.stem] = p
     return fs
+
+def _data_classes(raw)->Classes:
+    "RFCx's classes for integer species ids; for named species, the (name, songtype) pairs of the labels."
+    names = species_names(*raw)
+    if names is None: return Classes(RFCX_CLASSES)
+    ix = {n: i for i, n in enumerate(names)}
+    pairs = {(ix[str(s).strip()], int(t)) for d in raw if d is not None and 'songtype_id' in d
+             for s, t in zip(d.species_id, pd.to_numeric(d.songtype_id, errors='coerce').fillna(1)) if str(s).strip() in ix}  # (bad rows: `read_annotations` names them)
+    return Classes(pairs, species_names=names)
+
+# %% ../nbs/06_train.ipynb #1d9eee1d
+class RFCxData:
+    "A dataset folder in the Kaggle layout: validated annotations, recordings, folds and a spectrogram cache (`build_cache`)."
+    def __init__(self,
+        path, # folder with train/, test/, train_tp.csv, train_fp.csv, sample_submission.csv
+        spec:SpecConfig=SpecConfig(), # spectrogram settings
+        cache_dir=None, # spectrogram cache root (default: path/'cache')
+        n_folds:int=5, # folds over labelled recordings
+        seed:int=42, # fold seed
+        duration:float|None=None, # recording length bound for annotation checks (None: 60 s, or the synthetic data's)
+    ):
+        self.path = path = Path(path)
+        if not path.is_dir(): raise FileNotFoundError(f"data folder not found: {path}")
+        meta = path/'truth'/'meta.json'
+        if duration is None: duration = json.loads(meta.read_text()).get('duration', 60.) if meta.exists() else 60.
+        raw = _raw_annotations(path)
+        self.classes = _data_classes(raw); names = self.classes.species_names
+        tp, fp = (None if d is None else read_annotations(d, k, audio_dir=path/'train', duration=duration, classes=self.classes, species_names=names)
+                  for d, k in zip(raw, ('tp', 'fp')))
+        self.train_files = _by_stem(path/'train')  # recursive, any audio extension
+        ss = path/'sample_submission.csv'
+        tests = {p.stem: p for p in _by_stem(path/'test')} if (path/'test').is_dir() else {}
+        self.test_ids = list(pd.read_csv(ss, dtype={'recording_id':str}).recording_id) if ss.exists() else sorted(tests)
+        self.test_files = [tests.get(r) for r in self.test_ids]
+        self.cache = SpecCache(ifnone(cache_dir, path/'cache'), spec)
+        self.truth = {s: pd.read_csv(path/'truth'/f'{s}.csv', dtype={'recording_id':str}).set_index('recording_id')
+                      for s in ('train','test') if (path/'truth'/f'{s}.csv').exists()}
+        self.all_labels, self.n_folds, self.seed = label_table(tp, fp, self.classes), n_folds, seed
+        self._drop(pd.DataFrame(columns=['file','reason']))
+
+    def __repr__(self): return (f"RFCxData({self.path}: {len(self.train_ids)} train, {len(self.test_ids)} test recordings, "
+                                f"{(self.labels.kind=='tp').sum()} TP / {(self.labels.kind=='fp').sum()} FP rows, {len(self.errors)} unreadable)")
+
+# %% ../nbs/06_train.ipynb #33792eea
+@patch
+def _drop(self:RFCxData, errors):
+    "Labels, recordings and folds without the unreadable recordings in `errors`."
+    self.errors = errors; bad = set(Path(f).stem for f in errors.file); labels = self.all_labels
+    if bad & set(labels.recording_id):
+        warnings.warn(f"dropping labels of {len(bad & set(labels.recording_id))} unreadable recordings")
+        labels = labels[~labels.recording_id.isin(bad)].reset_index(drop=True)
+    self.labels = labels
+    self.train_ids = sorted(p.stem for p in self.train_files if p.stem not in bad)
+    self.test_ids_ok = [r for r,p in zip(self.test_ids, self.test_files) if p is not None and r not in bad]
+    self.folds = recording_folds(labels, n_splits=self.n_folds, seed=self.seed)
+
+# %% ../nbs/06_train.ipynb #4af709ab
+@patch
+def build_cache(self:RFCxData, progress:bool=True):
+    "Build (or bring up to date) the spectrograms of every train and test recording; unreadable ones go to `errors`. Returns self."
+    fails = self.cache.build([p for p in self.train_files + self.test_files if p is not None], progress=progress)
+    self._drop(pd.DataFrame([(str(f), str(r).removeprefix(f'{f}: ')) for f,r in fails], columns=['file','reason']))
+    return self
+
+# %% ../nbs/06_train.ipynb #ff760223
+@patch
+def fold_ids(self:RFCxData, fold:int):
+    "(train, valid) labelled recording ids of `fold`."
+    return list(self.folds.index[self.folds!=fold]), list(self.folds.index[self.folds==fold])
 
 # %% ../nbs/06_train.ipynb #679a5c52
 class FillUnknown(Callback):
