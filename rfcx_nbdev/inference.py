@@ -115,11 +115,11 @@ def export_onnx(run, # run folder (a pipeline run folder: its last stage) or a `
     x, kw = torch.zeros(1, 1, sc.n_mels, 8*ms[0].stride), dict(opset_version=opset, dynamo=False)
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter('ignore'); fw = torch.stack([Trunks()(x)[:, 0, ..., :5]]*3, 1)
-        torch.onnx.export(Trunks().eval(), (x,), d/'trunk.onnx', input_names=['x'], output_names=['f'],
-                          dynamic_axes={'x': {0: 'bs', 3: 't'}, 'f': {1: 'bs', 4: 'tf'}}, **kw)
-        torch.onnx.export(Heads().eval(), (fw,), d/'head.onnx', input_names=['f'], output_names=['logits'],
-                          dynamic_axes={'f': {1: 'n', 4: 'nc'}, 'logits': {1: 'n'}}, **kw)
-    np.savez(d/'mel.npz', fb=sc.mel_fb().astype(np.float32), window=torch.hann_window(sc.n_fft).numpy())
+        atomic_write(d/'trunk.onnx', lambda f: torch.onnx.export(Trunks().eval(), (x,), f, input_names=['x'], output_names=['f'],
+                     dynamic_axes={'x': {0: 'bs', 3: 't'}, 'f': {1: 'bs', 4: 'tf'}}, **kw))
+        atomic_write(d/'head.onnx', lambda f: torch.onnx.export(Heads().eval(), (fw,), f, input_names=['f'], output_names=['logits'],
+                     dynamic_axes={'f': {1: 'n', 4: 'nc'}, 'logits': {1: 'n'}}, **kw))
+    atomic_write(d/'mel.npz', lambda f: np.savez(f, fb=sc.mel_fb().astype(np.float32), window=torch.hann_window(sc.n_fft).numpy()))
     meta = dict(files=files, stage=str(run.path), spec=asdict(sc), fps=sc.fps, crop_len=run.cfg.crop_len, stride=ms[0].stride,
                 pairs=cl.pairs, species_names=cl.species_names, species_cols=cl.species_cols,
                 of=[[c for c, (s, _) in enumerate(cl.pairs) if s == k] for k in range(cl.n_species)],
