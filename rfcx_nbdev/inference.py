@@ -4,27 +4,31 @@
 
 # %% ../nbs/09_inference.ipynb #72ea6581
 from __future__ import annotations
-import os, sys, json, time, glob
+import os, sys, json, time, hashlib, subprocess, tempfile, warnings
 from pathlib import Path
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-import numpy as np, pandas as pd, torch
+import numpy as np, pandas as pd
 import soundfile as sf
-from fastcore.all import *
-from fastai.torch_core import default_device
+from fastcore.basics import AttrDict, ifnone, listify, store_attr, patch
+from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from .core import atomic_write, audio_files, class_cols
-from .data import SpecCache, load_audio, melspec, MelSpec, AudioError, as_classes, read_raven
-from .train import Run
-from .pseudo import clip_probs
+from .core import atomic_write, class_cols, AUDIO_EXTS
 
 # %% auto #0
-__all__ = ['RAVEN_COLS', 'detections', 'class_bands', 'raven_table', 'write_raven', 'predict_folder', 'rfcx_predict']
+__all__ = ['RAVEN_COLS', 'detections', 'class_bands', 'raven_table', 'write_raven', 'export_onnx', 'onnx_bundle', 'read_audio',
+           'fast_melspec', 'OnnxRun', 'predict_folder', 'rfcx_predict']
 
 # %% ../nbs/09_inference.ipynb #53a4ef06
 RAVEN_COLS = ['Selection','View','Channel','Begin Time (s)','End Time (s)','Low Freq (Hz)','High Freq (Hz)','Species','Songtype','Score']
 
 # %% ../nbs/09_inference.ipynb #f1807382
+def _classes(c):
+    "`data.as_classes`, or a light class table (`AttrDict` of n, pairs, species_names: the ONNX path) as it is."
+    if hasattr(c, 'pairs'): return c
+    from rfcx_nbdev.data import as_classes
+    return as_classes(c)
+
 def detections(
     windows:pd.DataFrame, # one recording's window table (t_min, t_max, c0.., from `Run.windows`)
     classes, # `Classes` or list of (species, songtype) pairs
@@ -32,7 +36,7 @@ def detections(
     recording_id:str=None, # added as the first column when given
 )->pd.DataFrame: # recording_id, t_min, t_max, species, songtype, score (sorted by t_min, species, songtype)
     "Windows above `threshold`, consecutive/overlapping windows of the same class merged (score = max)."
-    cl = as_classes(classes); probs = windows[class_cols(cl.n)].values
+    cl = _classes(classes); probs = windows[class_cols(cl.n)].values
     st, en, rows = windows.t_min.values, windows.t_max.values, []
     for c in range(probs.shape[1]):
         cur = None
@@ -77,10 +81,154 @@ def write_raven(dets, path, bands=None, nyquist=24000.):
     "Write `raven_table` as a tab-separated `.selections.txt` (atomic)."
     return atomic_write(path, raven_table(dets, bands, nyquist).to_csv(index=False, sep='\t'))
 
+# %% ../nbs/09_inference.ipynb #e8568f98
+def _run_files(path)->list:
+    "What a run's ONNX bundle depends on: [relative path, size, mtime_ns] of its config.json, folds.csv and model.pth files."
+    p = Path(path)
+    fs = sorted(f for n in ('config.json', 'folds.csv', 'model.pth') for f in p.rglob(n) if 'onnx' not in f.relative_to(p).parts)
+    return [[str(f.relative_to(p)), f.stat().st_size, f.stat().st_mtime_ns] for f in fs]
+
+def _bundle_dir(path)->Path:
+    "`<run>/onnx`, or a folder under the temporary directory when the run folder is not writable."
+    p = Path(path)
+    if os.access(p, os.W_OK): return p/'onnx'
+    return Path(tempfile.gettempdir())/'rfcx_onnx'/hashlib.sha1(str(p.resolve()).encode()).hexdigest()[:12]
+
+# %% ../nbs/09_inference.ipynb #81d1de12
+def export_onnx(run, # run folder (a pipeline run folder: its last stage) or a `Run`
+                dest=None, # bundle folder (default `<run>/onnx`)
+                opset:int=17, # ONNX opset
+               )->Path:
+    "Write the ONNX bundle of `run`: trunk.onnx (all folds' feature maps, one graph), head.onnx (all folds' heads), mel.npz, meta.json."
+    import torch
+    from dataclasses import asdict
+    from rfcx_nbdev.train import Run
+    from rfcx_nbdev.models import has_global_ops
+    src = run.path if isinstance(run, Run) else Path(run); files = _run_files(src)
+    run = run if isinstance(run, Run) else Run(run); ms, sc, cl = list(run.models('cpu')), run.spec, run.classes
+    class Trunks(torch.nn.Module):
+        def __init__(s): super().__init__(); s.ms = torch.nn.ModuleList(ms)
+        def forward(s, x): return torch.stack([m.features(x) for m in s.ms])                # (folds, bs, F, M', T')
+    class Heads(Trunks):
+        def forward(s, f): return torch.stack([m.head(f[k]) for k, m in enumerate(s.ms)])   # (folds, windows, C)
+    d = Path(ifnone(dest, _bundle_dir(src))); d.mkdir(parents=True, exist_ok=True); (d/'meta.json').unlink(missing_ok=True)
+    x, kw = torch.zeros(1, 1, sc.n_mels, 8*ms[0].stride), dict(opset_version=opset, dynamo=False)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter('ignore'); fw = torch.stack([Trunks()(x)[:, 0, ..., :5]]*3, 1)
+        atomic_write(d/'trunk.onnx', lambda f: torch.onnx.export(Trunks().eval(), (x,), f, input_names=['x'], output_names=['f'],
+                     dynamic_axes={'x': {0: 'bs', 3: 't'}, 'f': {1: 'bs', 4: 'tf'}}, **kw))
+        atomic_write(d/'head.onnx', lambda f: torch.onnx.export(Heads().eval(), (fw,), f, input_names=['f'], output_names=['logits'],
+                     dynamic_axes={'f': {1: 'n', 4: 'nc'}, 'logits': {1: 'n'}}, **kw))
+    atomic_write(d/'mel.npz', lambda f: np.savez(f, fb=sc.mel_fb().astype(np.float32), window=torch.hann_window(sc.n_fft).numpy()))
+    meta = dict(files=files, stage=str(run.path), spec=asdict(sc), fps=sc.fps, crop_len=run.cfg.crop_len, stride=ms[0].stride,
+                pairs=cl.pairs, species_names=cl.species_names, species_cols=cl.species_cols,
+                of=[[c for c, (s, _) in enumerate(cl.pairs) if s == k] for k in range(cl.n_species)],
+                global_ops=any(map(has_global_ops, ms)), torch=torch.__version__, opset=opset)
+    atomic_write(d/'meta.json', json.dumps(meta))   # last: a bundle with a meta.json is complete
+    return d
+
+# %% ../nbs/09_inference.ipynb #b5f9f53e
+def onnx_bundle(run, # run folder or `Run`
+                child:bool=True, # export in a child process (this one never imports torch), else here
+               )->Path:
+    "The folder of `run`'s ONNX bundle, exported first when missing or older than the run's files."
+    src = Path(getattr(run, 'path', run)); d = _bundle_dir(src)
+    try:
+        if json.loads((d/'meta.json').read_text())['files'] == _run_files(src): return d
+    except (OSError, ValueError, KeyError): pass
+    if not child: return export_onnx(src, d)
+    print(f"rfcx_predict: exporting the fold models of {src} to ONNX (once) -> {d}", file=sys.stderr)
+    pkg = Path(__import__('rfcx_nbdev').__file__).parent.parent
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(pkg), os.environ.get('PYTHONPATH')) if p))
+    r = subprocess.run([sys.executable, '-c', f"from rfcx_nbdev.inference import export_onnx; export_onnx({str(src)!r}, {str(d)!r})"],
+                       env=env, capture_output=True, text=True)
+    if r.returncode: raise RuntimeError(f"ONNX export of {src} failed:\n{r.stderr[-3000:]}")
+    return d
+
+# %% ../nbs/09_inference.ipynb #0f23f022
+def read_audio(path, # FLAC/WAV (anything libsndfile reads), any rate, any channel count
+               sr:int=32000, # output sample rate
+              )->np.ndarray:
+    "`data.load_audio` without torch (the fast path): float32 mono at `sr` Hz; `OSError` naming the file and the reason."
+    import soxr
+    path = Path(path)
+    def bad(why): return OSError(f"{path}: {why}")
+    if not path.exists(): raise bad("file not found")
+    if path.stat().st_size == 0: raise bad("empty file (0 bytes)")
+    try:
+        with sf.SoundFile(path) as f: sr0, n, y = f.samplerate, f.frames, f.read(dtype='float32', always_2d=True)
+    except Exception as e: raise bad(f"cannot decode audio ({str(e).strip()})") from None
+    if len(y) == 0: raise bad("no audio samples")
+    if len(y) < n: raise bad(f"truncated ({len(y)} of {n} frames)")
+    if not np.isfinite(y).all(): raise bad("non-finite samples")
+    y = y.mean(1)
+    return np.ascontiguousarray(soxr.resample(y, sr0, sr, quality='HQ') if sr0 != sr else y, dtype=np.float32)
+
+def fast_melspec(y:np.ndarray, # mono audio
+                 fb:np.ndarray, # (n_mels, n_fft//2+1) mel filters (`SpecConfig.mel_fb`)
+                 window:np.ndarray, # (n_fft,) periodic Hann window
+                 hop:int, # hop length (samples)
+                 top_db:float=80., # dB floor below the clip's maximum
+                )->np.ndarray: # (n_mels, n_frames) float32
+    "`data.melspec` in numpy: centred frames (zero padding), float32 FFT, power, mel, dB floored `top_db` below the max, standardised."
+    from scipy.fft import rfft   # measured 2x faster than numpy's on these frames
+    n_fft = len(window); yp = np.pad(y, n_fft//2)
+    X = rfft(np.lib.stride_tricks.sliding_window_view(yp, n_fft)[::hop] * window, axis=-1)
+    db = 10*np.log10(np.maximum((X.real**2 + X.imag**2) @ fb.T, 1e-10)).T
+    db = np.maximum(db, db.max() - top_db)
+    return ((db - db.mean()) / (db.std() + 1e-6)).astype(np.float32)
+
+# %% ../nbs/09_inference.ipynb #e7f15b35
+def _starts(n, win, hop): return [0] if n <= win else sorted(set(range(0, n-win+1, hop)) | {n-win})  # `models.window_starts`
+
+class OnnxRun:
+    "A run's fold models as ONNX Runtime sessions (`onnx_bundle`): audio file -> spectrogram -> window probabilities."
+    def __init__(self, run, # run folder or `Run`
+                 threads:int=None, # ONNX Runtime threads (default: all cores but one, which prepares the next file)
+                ):
+        import onnxruntime as ort
+        d = onnx_bundle(run); self.meta = m = json.loads((d/'meta.json').read_text()); z = np.load(d/'mel.npz')
+        self.fb, self.window, self.fps, self.spec_cfg = z['fb'], z['window'], m['fps'], m['spec']
+        self.classes = AttrDict(n=len(m['pairs']), pairs=[tuple(p) for p in m['pairs']], species_names=m['species_names'],
+                                species_cols=m['species_cols'], of=m['of'])
+        so = ort.SessionOptions(); so.inter_op_num_threads = 1
+        so.intra_op_num_threads = ifnone(threads, max(1, (os.cpu_count() or 2) - 1))
+        self.trunk, self.head = (ort.InferenceSession(str(d/f'{g}.onnx'), so, providers=['CPUExecutionProvider']) for g in ('trunk', 'head'))
+        if m['global_ops']: warnings.warn("squeeze-excite/attention blocks in the trunk: full-clip scores are not window scores")
+    def spec(self, path):
+        "Standardised log-mel of an audio file (`read_audio`, `fast_melspec`)."
+        s = self.spec_cfg; return fast_melspec(read_audio(path, s['sr']), self.fb, self.window, s['hop'], s['top_db'])
+
+# %% ../nbs/09_inference.ipynb #f38a0c53
+@patch
+def windows(self:OnnxRun, spec, # (n_mels, n_frames) spectrogram of one recording
+            win_s:float=None, hop_s:float=None, # window and hop (s); default the run's crop length and half of it
+           )->pd.DataFrame: # t_min, t_max, c0.. as `Run.windows` (full clip)
+    "Window table of one recording: every fold's trunk once over the clip, its heads on the windows' feature columns."
+    r, fps = self.meta['stride'], self.fps; win_s = ifnone(win_s, self.meta['crop_len'])
+    win, hop = (max(r, int(t*fps/r + .5)*r) for t in (win_s, ifnone(hop_s, win_s/2)))   # `models.window_frames`
+    x = np.asarray(spec, np.float32); T = x.shape[-1]; st = _starts(T, win, hop)
+    if T < win: x = np.pad(x, ((0, 0), (0, win - T)))
+    f = self.trunk.run(None, {'x': x[None, None]})[0][:, 0]                     # (folds, F, M', T')
+    nc = min(f.shape[-1], max(1, round(win / r)))
+    w = np.stack([f[..., c:c+nc] for c in (min(round(s / r), f.shape[-1] - nc) for s in st)], 1)
+    with np.errstate(over='ignore'): p = (1 / (1 + np.exp(-self.head.run(None, {'f': w})[0]))).mean(0)
+    d = pd.DataFrame(p.astype(np.float32), columns=class_cols(p.shape[1])); st = np.array(st)
+    d.insert(0, 't_min', st / fps); d.insert(1, 't_max', np.minimum(st + win, T) / fps)
+    return d
+
 # %% ../nbs/09_inference.ipynb #ef6aab20
+def _audio_files(path)->list:
+    "`core.audio_files` without importing fastai: audio files under `path`, recursive, sorted, hidden files and folders left out."
+    out = []
+    for root, dirs, files in os.walk(path, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith('.')]
+        out += [Path(root)/f for f in files if not f.startswith('.') and f".{f.split('.')[-1].lower()}" in AUDIO_EXTS]
+    return sorted(out)
+
 def _audio_list(audio):
-    "A folder's audio files (`core.audio_files`: recursive, sorted, hidden files and folders left out by `get_files`), or the given file(s)."
-    if isinstance(audio, (str, Path)) and Path(audio).is_dir(): return audio_files(audio)
+    "A folder's audio files (`_audio_files`), or the given file(s)."
+    if isinstance(audio, (str, Path)) and Path(audio).is_dir(): return _audio_files(audio)
     return [Path(p) for p in listify(audio)]
 
 def _read_order(order):
@@ -89,24 +237,29 @@ def _read_order(order):
     return [str(o) for o in order]
 
 class _Specs:
-    "Spectrograms of files on CPU (cache or librosa) or CUDA (batched `MelSpec`); yields (path, spec or None, error)."
-    def __init__(self, sc, device, cache_dir=None, gpu_bs=8):
-        store_attr(); self.cache = SpecCache(cache_dir, sc) if cache_dir is not None else None
-        self.gpu = device.type=='cuda' and self.cache is None
-        if self.gpu: self.mel = MelSpec(sc).to(device)
+    "Spectrograms of files: the cache, `front(path)` (CPU) or batched `MelSpec` (CUDA); yields (path, spec or None, error)."
+    def __init__(self, sc, device, cache_dir=None, gpu_bs=8, front=None):
+        store_attr(); self.cache, self.gpu = None, False
+        if cache_dir is not None:
+            from rfcx_nbdev.data import SpecCache
+            self.cache = SpecCache(cache_dir, sc)
+        elif front is None:
+            from rfcx_nbdev.data import load_audio, melspec, MelSpec
+            self.gpu = device.type=='cuda'
+            if self.gpu: self.mel, self.front = MelSpec(sc).to(device), lambda p: load_audio(p, sc.sr)
+            else: self.front = lambda p: melspec(load_audio(p, sc.sr), sc)
     def one(self, p):
         try:
-            if self.cache is not None:
-                fails = self.cache.build([p], progress=False)
-                if fails: raise AudioError(fails[0][1])
-                return p, self.cache[p], None
-            y = load_audio(p, self.sc.sr)
-            return p, (y if self.gpu else melspec(y, self.sc)), None
+            if self.cache is None: return p, self.front(p), None
+            fails = self.cache.build([p], progress=False)
+            if fails: raise OSError(fails[0][1])
+            return p, self.cache[p], None
         except Exception as e:
             m = str(e); return p, None, m[len(str(p))+2:] if m.startswith(f"{p}: ") else m
     def chunk(self, ps):
         out = [self.one(p) for p in ps]
         if not self.gpu: return out
+        import torch
         ok = [k for k,(_,y,_) in enumerate(out) if y is not None]
         for n in sorted({len(out[k][1]) for k in ok}):   # equal lengths batch together
             ks = [k for k in ok if len(out[k][1])==n]
@@ -122,6 +275,26 @@ class _Specs:
                 res = q.popleft().result()
                 if i+prefetch < len(chunks): q.append(ex.submit(self.chunk, chunks[i+prefetch]))
                 yield from res
+
+# %% ../nbs/09_inference.ipynb #b13e6840
+def _engine(engine, device, models, full_clip)->str:
+    "'onnx' or 'torch': auto is onnx on the CPU (no NVIDIA driver, or device='cpu') for the run's own models, full clip."
+    if engine not in ('auto', 'onnx', 'torch'): raise ValueError(f"engine must be 'auto', 'onnx' or 'torch', got {engine!r}")
+    cpu = str(device) == 'cpu' if device is not None else not Path('/proc/driver/nvidia').exists()
+    fits = cpu and models is None and full_clip
+    if engine == 'onnx' and not fits: raise ValueError("engine='onnx' scores full clips on the CPU with the run's own models")
+    if engine == 'auto':
+        import importlib.util
+        return 'onnx' if fits and importlib.util.find_spec('onnxruntime') else 'torch'
+    return engine
+
+def _clips(tables, cl)->pd.DataFrame:
+    "`pseudo.clip_probs` of window tables (max over windows, then over song types); light classes (the ONNX path) without torch."
+    if not hasattr(cl, 'of'):
+        from rfcx_nbdev.pseudo import clip_probs
+        return clip_probs(pd.concat(tables, ignore_index=True), cl)
+    m = pd.concat(tables, ignore_index=True).groupby('recording_id', sort=False)[class_cols(cl.n)].max(); v = m.values
+    return pd.DataFrame(np.stack([v[:, ix].max(1) if ix else np.zeros(len(v), v.dtype) for ix in cl.of], 1), index=m.index, columns=cl.species_cols)
 
 # %% ../nbs/09_inference.ipynb #855d4b43
 def predict_folder(
@@ -140,13 +313,26 @@ def predict_folder(
     progress:bool=True, # show a progress bar
     device=None, # torch device (default: fastai `default_device()`)
     models=None, # fold models to score with (default: the run's)
+    engine:str='auto', # 'onnx' (`OnnxRun`: CPU, full clip, the run's models), 'torch' (GPU, sliding, given `models`), 'auto': onnx where it applies
+    threads:int=None, # ONNX Runtime threads (default: all cores but one)
 )->AttrDict: # out_csv, errors_csv, detections_csv, raven_dir, n_ok, n_failed, audio_s, seconds
     "Score every audio file; bad files are skipped and reported, everything else is predicted."
     t0 = time.perf_counter()
-    device = torch.device(ifnone(device, default_device()))
-    run = run if isinstance(run, Run) else Run(run)
-    models = [m.to(device, memory_format=torch.channels_last).eval() for m in ifnone(models, run.models(device))]  # faster convs, same numbers
-    sc, cl = run.spec, run.classes
+    if _engine(engine, device, models, full_clip) == 'onnx':
+        ox = OnnxRun(run, threads); cl, fps, sr = ox.classes, ox.fps, ox.spec_cfg['sr']; score = lambda s: ox.windows(s, win_s, hop_s)
+        if cache_dir is None: specs = _Specs(None, None, front=ox.spec)
+        else:
+            from rfcx_nbdev.data import SpecConfig
+            specs = _Specs(SpecConfig(**ox.spec_cfg), None, cache_dir)
+    else:
+        import torch
+        from fastai.torch_core import default_device
+        from rfcx_nbdev.train import Run
+        device = torch.device(ifnone(device, default_device()))
+        run = run if isinstance(run, Run) else Run(run)
+        models = [m.to(device, memory_format=torch.channels_last).eval() for m in ifnone(models, run.models(device))]  # faster convs, same numbers
+        cl, fps, sr = run.classes, run.spec.fps, run.spec.sr; score = lambda s: run.windows(models, s, hop_s, full_clip, win_s)
+        specs = _Specs(run.spec, device, cache_dir)
     if isinstance(bands, (str, Path, pd.DataFrame)): bands = class_bands(pd.read_csv(bands) if not isinstance(bands, pd.DataFrame) else bands)
     out_csv = Path(out_csv); errors_csv = Path(ifnone(errors_csv, out_csv.with_name(out_csv.stem+'_errors.csv')))
     errs, byid = [], {}
@@ -160,19 +346,19 @@ def predict_folder(
             if r not in byid: errs.append(('', r, 'no audio file for this recording id'))
     paths = [byid[r] for r in ids if r in byid]
     tables, dets, audio_s = [], [], 0.
-    it = _Specs(sc, device, cache_dir)(paths)
+    it = specs(paths)
     for p, spec, err in (progress_bar(it, total=len(paths)) if progress else it):
         if err is not None:
             errs.append((str(p), p.stem, err)); print(f"rfcx_predict: skipped {p}: {err}", file=sys.stderr); continue
-        w = run.windows(models, spec, hop_s, full_clip, win_s); w.insert(0, 'recording_id', p.stem)
-        tables.append(w); audio_s += spec.shape[-1]/sc.fps
+        w = score(spec); w.insert(0, 'recording_id', p.stem)
+        tables.append(w); audio_s += spec.shape[-1]/fps
         if detections_csv is not None or raven_dir is not None:
             d = detections(w, cl, threshold, recording_id=p.stem); dets.append(d)
             if raven_dir is not None:
                 try: nyq = sf.info(str(p)).samplerate/2
-                except Exception: nyq = sc.sr/2
+                except Exception: nyq = sr/2
                 write_raven(d.drop(columns='recording_id'), Path(raven_dir)/f"{p.stem}.Raven.selections.txt", bands, nyq)
-    clips = clip_probs(pd.concat(tables, ignore_index=True), cl) if tables else pd.DataFrame(columns=cl.species_cols)
+    clips = _clips(tables, cl) if tables else pd.DataFrame(columns=cl.species_cols)
     done = [r for r in ids if r in clips.index]
     sub = clips.reindex(done).rename_axis('recording_id').reset_index()
     atomic_write(out_csv, sub.to_csv(index=False, float_format='%.6g'))
@@ -197,6 +383,8 @@ def rfcx_predict(
     hop:float=None, # window hop (s), default half the window
     device:str=None, # 'cpu' or 'cuda' (default: automatic)
     quiet:bool=False, # no progress bar
+    engine:str='auto', # 'onnx' (fast CPU path), 'torch' (the fold models in torch) or 'auto'
+    threads:int=None, # ONNX Runtime threads (default: all cores but one)
 ):
     "Score recordings with a trained run: clip CSV, detections, errors, optional Raven tables."
     data, out = Path(data), Path(out)
@@ -204,11 +392,13 @@ def rfcx_predict(
     ds = (data/'test').is_dir()
     audio = data/'test' if ds else data
     order = data/'sample_submission.csv' if ds and (data/'sample_submission.csv').exists() else None
-    bands = data/'train_tp.csv' if ds and (data/'train_tp.csv').exists() else \
-            read_raven(data/'train')[0] if ds and any((data/'train').rglob('*.selections.txt')) else None  # Raven labels: their bands
+    bands = data/'train_tp.csv' if ds and (data/'train_tp.csv').exists() else None
+    if bands is None and ds and any((data/'train').rglob('*.selections.txt')):   # Raven labels: their bands
+        from rfcx_nbdev.data import read_raven
+        bands = read_raven(data/'train')[0]
     r = predict_folder(models, audio, out, cache_dir=cache, detections_csv=out.with_name(out.stem+'_detections.csv'),
                        threshold=threshold, raven_dir=raven, bands=bands, order=order, win_s=win, hop_s=hop,
-                       full_clip=full_clip, progress=not quiet, device=device)
+                       full_clip=full_clip, progress=not quiet, device=device, engine=engine, threads=threads)
     print(f"rfcx_predict: {r.n_ok} recordings ({r.audio_s/3600:.2f} h) scored in {r.seconds:.1f} s "
           f"({r.audio_s/max(r.seconds,1e-9):.0f}x real time), {r.n_failed} skipped -> {out}"
           + (f" (errors: {r.errors_csv})" if r.n_failed else ''))
