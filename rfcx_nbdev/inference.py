@@ -296,6 +296,35 @@ def _clips(tables, cl)->pd.DataFrame:
     m = pd.concat(tables, ignore_index=True).groupby('recording_id', sort=False)[class_cols(cl.n)].max(); v = m.values
     return pd.DataFrame(np.stack([v[:, ix].max(1) if ix else np.zeros(len(v), v.dtype) for ix in cl.of], 1), index=m.index, columns=cl.species_cols)
 
+# %% ../nbs/09_inference.ipynb #ac5ae7bc
+def _scorer(run, engine, device, models, full_clip, win_s, hop_s, threads, cache_dir)->tuple:
+    "(classes, frames per s, sample rate, spectrogram -> window table, spectrogram source) of the chosen engine."
+    if _engine(engine, device, models, full_clip) == 'onnx':
+        ox = OnnxRun(run, threads)
+        if cache_dir is None: specs = _Specs(None, None, front=ox.spec)
+        else:
+            from rfcx_nbdev.data import SpecConfig
+            specs = _Specs(SpecConfig(**ox.spec_cfg), None, cache_dir)
+        return ox.classes, ox.fps, ox.spec_cfg['sr'], (lambda s: ox.windows(s, win_s, hop_s)), specs
+    import torch
+    from fastai.torch_core import default_device
+    from rfcx_nbdev.train import Run
+    device = torch.device(ifnone(device, default_device()))
+    run = run if isinstance(run, Run) else Run(run)
+    models = [m.to(device, memory_format=torch.channels_last).eval() for m in ifnone(models, run.models(device))]  # faster convs, same numbers
+    return run.classes, run.spec.fps, run.spec.sr, (lambda s: run.windows(models, s, hop_s, full_clip, win_s)), _Specs(run.spec, device, cache_dir)
+
+def _recordings(audio, order)->tuple:
+    "(recording ids in output order, their audio paths, error rows for duplicate ids and ids without audio)."
+    errs, byid = [], {}
+    for p in _audio_list(audio):
+        if p.stem in byid: errs.append((str(p), p.stem, f"duplicate recording id (also {byid[p.stem].name})"))
+        else: byid[p.stem] = p
+    ids = _read_order(order)
+    if ids is None: ids = sorted(byid)
+    else: errs += [('', r, 'no audio file for this recording id') for r in ids if r not in byid]
+    return ids, [byid[r] for r in ids if r in byid], errs
+
 # %% ../nbs/09_inference.ipynb #855d4b43
 def predict_folder(
     run, # a `Run`, or a run folder (a pipeline run folder: its last stage)
@@ -318,33 +347,10 @@ def predict_folder(
 )->AttrDict: # out_csv, errors_csv, detections_csv, raven_dir, n_ok, n_failed, audio_s, seconds
     "Score every audio file; bad files are skipped and reported, everything else is predicted."
     t0 = time.perf_counter()
-    if _engine(engine, device, models, full_clip) == 'onnx':
-        ox = OnnxRun(run, threads); cl, fps, sr = ox.classes, ox.fps, ox.spec_cfg['sr']; score = lambda s: ox.windows(s, win_s, hop_s)
-        if cache_dir is None: specs = _Specs(None, None, front=ox.spec)
-        else:
-            from rfcx_nbdev.data import SpecConfig
-            specs = _Specs(SpecConfig(**ox.spec_cfg), None, cache_dir)
-    else:
-        import torch
-        from fastai.torch_core import default_device
-        from rfcx_nbdev.train import Run
-        device = torch.device(ifnone(device, default_device()))
-        run = run if isinstance(run, Run) else Run(run)
-        models = [m.to(device, memory_format=torch.channels_last).eval() for m in ifnone(models, run.models(device))]  # faster convs, same numbers
-        cl, fps, sr = run.classes, run.spec.fps, run.spec.sr; score = lambda s: run.windows(models, s, hop_s, full_clip, win_s)
-        specs = _Specs(run.spec, device, cache_dir)
+    cl, fps, sr, score, specs = _scorer(run, engine, device, models, full_clip, win_s, hop_s, threads, cache_dir)
     if isinstance(bands, (str, Path, pd.DataFrame)): bands = class_bands(pd.read_csv(bands) if not isinstance(bands, pd.DataFrame) else bands)
     out_csv = Path(out_csv); errors_csv = Path(ifnone(errors_csv, out_csv.with_name(out_csv.stem+'_errors.csv')))
-    errs, byid = [], {}
-    for p in _audio_list(audio):
-        if p.stem in byid: errs.append((str(p), p.stem, f"duplicate recording id (also {byid[p.stem].name})"))
-        else: byid[p.stem] = p
-    ids = _read_order(order)
-    if ids is None: ids = sorted(byid)
-    else:
-        for r in ids:
-            if r not in byid: errs.append(('', r, 'no audio file for this recording id'))
-    paths = [byid[r] for r in ids if r in byid]
+    ids, paths, errs = _recordings(audio, order)
     tables, dets, audio_s = [], [], 0.
     it = specs(paths)
     for p, spec, err in (progress_bar(it, total=len(paths)) if progress else it):
