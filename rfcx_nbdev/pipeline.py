@@ -251,10 +251,11 @@ def rfcx_demo(out:str='rfcx_demo', # output folder (data/ and run/)
               n_test:int=50, # synthetic test recordings
               rounds:int=1, # pseudo-label rounds
               seed:int=42, # seed of data and training
+              new_site:bool=False, # train presence balanced (a new site) instead of drawn at the test prior (the competition's case)
              ):
     "The embedded default: make a synthetic RFCx dataset with full truth, run the pipeline on it, print the stage table."
     out = Path(out); t0 = time.time()
-    ds = make_synth(out/'data', n_train=n_train, n_test=n_test, seed=seed)
+    ds = make_synth(out/'data', n_train=n_train, n_test=n_test, seed=seed, train_rate=.13 if new_site else RFCX_TEST_PRIOR)
     print(f"data: {ds} ({time.time()-t0:.0f} s)")
     rep = run_pipeline(ds, out/'run', 'cpu' if not torch.cuda.is_available() else None, rounds=rounds, seed=seed)
     print(stage_table(rep))
