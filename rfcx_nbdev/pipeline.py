@@ -96,7 +96,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
                  rounds:int=2, # pseudo-label rounds
-                 prior='mean', # odds-scaling target: 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mean: measured never to hurt)
+                 prior='mean', # odds-scaling target: 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mean: the best measured, see above)
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  progress:bool=True, # progress bars
