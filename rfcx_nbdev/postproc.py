@@ -8,6 +8,7 @@ __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_ra
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
 import numpy as np, pandas as pd
+from fastcore.basics import ifnone
 
 # %% ../nbs/08_postproc.ipynb #dae230f8
 from .core import RFCX_TEST_PRIOR
@@ -96,7 +97,7 @@ def rate_factor(p, # (N, K) test clip probabilities
 # %% ../nbs/08_postproc.ipynb #c283f662
 def mean_factor(p, # (N, K) test clip probabilities
                 oof, # (M, K) out-of-fold clip probabilities of the train recordings
-                z:float=2., # shrinkage: each log factor moves `z` standard errors towards 0
+                z:float=3., # shrinkage: each log factor moves `z` standard errors towards 0
                )->np.ndarray: # (K,) odds factor
     "Odds of the mean test clip probability over odds of the mean out-of-fold one, soft-thresholded by `z` standard errors."
     p, oof = np.asarray(p, dtype=np.float64), np.asarray(oof, dtype=np.float64)
@@ -110,7 +111,7 @@ def rescale(p, # (N, K) test probabilities (K species)
             oof, # (M, K) out-of-fold clip probabilities of the train recordings (or a (K,) / scalar base prior, not for 'auto')
             prior='mean', # 'mean' (mean-probability ratio, the pipeline's default) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV
             thresh:float=0.5, # detection threshold of 'auto'
-            z:float=2., # shrinkage of 'mean' and 'auto' (standard errors)
+            z:float|None=None, # shrinkage in standard errors (default: 3 for 'mean', 2 for 'auto')
            )->tuple: # (rescaled (N, K) probabilities, (K,) odds factor, (K,) target prior)
     "Odds-scale test probabilities from the training distribution to a target prior."
     p = np.asarray(p, dtype=np.float64)
@@ -118,7 +119,7 @@ def rescale(p, # (N, K) test probabilities (K species)
     k, oof = p.shape[1], np.asarray(oof, dtype=np.float64)
     if isinstance(prior, str) and prior in ('auto', 'mean'):
         if oof.ndim != 2 or oof.shape[1] != k: raise ValueError(f"rescale: prior={prior!r} needs (M, {k}) out-of-fold clip probabilities, got shape {oof.shape}")
-        f, base = (rate_factor(p, oof, thresh, z), detection_rate(oof, thresh)) if prior == 'auto' else (mean_factor(p, oof, z), oof.mean(0))
+        f, base = (rate_factor(p, oof, thresh, ifnone(z, 2.)), detection_rate(oof, thresh)) if prior == 'auto' else (mean_factor(p, oof, ifnone(z, 3.)), oof.mean(0))
         return odds_scale(p, f), f, f*base / (f*base + 1 - base)  # target: the train rate (detections or mean) moved by f
     base = np.broadcast_to(oof.mean(0) if oof.ndim == 2 else oof, (k,)).copy()
     if isinstance(prior, str) and prior == 'none': return p.copy(), np.ones(k), base
