@@ -10,7 +10,7 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['N_SPECIES', 'RFCX_CLASSES', 'SPECIES_COLS', 'ANN_COLS', 'RFCX_TEST_PRIOR', 'AUDIO_EXTS', 'class_cols', 'atomic_write',
-           'args_key', 'audio_files']
+           'args_key', 'audio_files', 'window_starts', 'window_frames']
 
 # %% ../nbs/00_core.ipynb #c5838642
 N_SPECIES = 24
@@ -52,3 +52,24 @@ def audio_files(path, # folder to search
     from fastai.data.transforms import get_files  # imported here: the CLIs that only write files start faster
     exts = {e.lower() for e in exts}; exts |= {e.upper() for e in exts}
     return sorted(get_files(path, extensions=exts, recurse=recurse))
+
+# %% ../nbs/00_core.ipynb #286f32a1
+def window_starts(n_frames:int, # frames in the recording
+                  win:int, # window length (frames)
+                  hop:int, # hop between windows (frames)
+                 )->list: # start frame of each window
+    "Start frames of sliding windows; the last window ends at the clip end."
+    if win <= 0 or hop <= 0: raise ValueError(f"window_starts: win ({win}) and hop ({hop}) must be > 0")
+    if n_frames <= win: return [0]
+    s = list(range(0, n_frames - win + 1, hop))
+    if s[-1] + win < n_frames: s.append(n_frames - win)
+    return s
+
+# %% ../nbs/00_core.ipynb #1122784c
+def window_frames(win_s:float, # window length (s)
+                  hop_s:float, # hop (s)
+                  fps:float, # spectrogram frames per second
+                  stride:int=1, # round to multiples of this (a trunk's stride, for full-clip scoring)
+                 )->tuple: # (win, hop) in frames
+    "Window and hop in frames, each a positive multiple of `stride`."
+    return tuple(max(stride, int(t*fps/stride + .5)*stride) for t in (win_s, hop_s))  # halves round up

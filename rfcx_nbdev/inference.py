@@ -13,7 +13,7 @@ import soundfile as sf
 from fastcore.basics import AttrDict, ifnone, listify, store_attr, patch
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from .core import atomic_write, class_cols, AUDIO_EXTS
+from .core import atomic_write, class_cols, AUDIO_EXTS, window_starts, window_frames
 
 # %% auto #0
 __all__ = ['RAVEN_COLS', 'detections', 'class_bands', 'raven_table', 'write_raven', 'export_onnx', 'onnx_bundle', 'read_audio',
@@ -179,8 +179,6 @@ def fast_melspec(y:np.ndarray, # mono audio
     return ((db - db.mean()) / (db.std() + 1e-6)).astype(np.float32)
 
 # %% ../nbs/09_inference.ipynb #e7f15b35
-def _starts(n, win, hop): return [0] if n <= win else sorted(set(range(0, n-win+1, hop)) | {n-win})  # `models.window_starts`
-
 class OnnxRun:
     "A run's fold models as ONNX Runtime sessions (`onnx_bundle`): audio file -> spectrogram -> window probabilities."
     def __init__(self, run, # run folder or `Run`
@@ -206,8 +204,8 @@ def windows(self:OnnxRun, spec, # (n_mels, n_frames) spectrogram of one recordin
            )->pd.DataFrame: # t_min, t_max, c0.. as `Run.windows` (full clip)
     "Window table of one recording: every fold's trunk once over the clip, its heads on the windows' feature columns."
     r, fps = self.meta['stride'], self.fps; win_s = ifnone(win_s, self.meta['crop_len'])
-    win, hop = (max(r, int(t*fps/r + .5)*r) for t in (win_s, ifnone(hop_s, win_s/2)))   # `models.window_frames`
-    x = np.asarray(spec, np.float32); T = x.shape[-1]; st = _starts(T, win, hop)
+    win, hop = window_frames(win_s, ifnone(hop_s, win_s/2), fps, r)
+    x = np.asarray(spec, np.float32); T = x.shape[-1]; st = window_starts(T, win, hop)
     if T < win: x = np.pad(x, ((0, 0), (0, win - T)))
     f = self.trunk.run(None, {'x': x[None, None]})[0][:, 0]                     # (folds, F, M', T')
     nc = min(f.shape[-1], max(1, round(win / r)))
