@@ -8,7 +8,6 @@ __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_ra
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
 import numpy as np, pandas as pd
-from fastcore.basics import ifnone
 
 # %% ../nbs/08_postproc.ipynb #dae230f8
 from .core import RFCX_TEST_PRIOR
@@ -119,7 +118,8 @@ def rescale(p, # (N, K) test probabilities (K species)
     k, oof = p.shape[1], np.asarray(oof, dtype=np.float64)
     if isinstance(prior, str) and prior in ('auto', 'mean'):
         if oof.ndim != 2 or oof.shape[1] != k: raise ValueError(f"rescale: prior={prior!r} needs (M, {k}) out-of-fold clip probabilities, got shape {oof.shape}")
-        f, base = (rate_factor(p, oof, thresh, ifnone(z, 2.)), detection_rate(oof, thresh)) if prior == 'auto' else (mean_factor(p, oof, ifnone(z, 3.)), oof.mean(0))
+        kw = {} if z is None else dict(z=z)  # None: each factor's own default
+        f, base = (rate_factor(p, oof, thresh, **kw), detection_rate(oof, thresh)) if prior == 'auto' else (mean_factor(p, oof, **kw), oof.mean(0))
         return odds_scale(p, f), f, f*base / (f*base + 1 - base)  # target: the train rate (detections or mean) moved by f
     base = np.broadcast_to(oof.mean(0) if oof.ndim == 2 else oof, (k,)).copy()
     if isinstance(prior, str) and prior == 'none': return p.copy(), np.ones(k), base
