@@ -9,15 +9,20 @@ from fastcore.script import call_parse, Param
 from rfcx_nbdev.train import RFCxData, TrainConfig
 from rfcx_nbdev.pseudo import stage_windows, clip_probs, truth_lwlrap, tp_lwlrap
 
+def stage_data(data, st, cache, dss:dict)->RFCxData:
+    "The `RFCxData` of a stage folder, one per (folds, seed, spectrogram) in `dss`: folds follow the run's seed, or the 'out-of-fold' models are wrong."
+    cfg = TrainConfig.from_json(Path(st)/'config.json'); key = (cfg.n_folds, cfg.seed, str(cfg.spec))
+    if key not in dss: dss[key] = RFCxData(data, cfg.spec_cfg, cache_dir=cache or Path(st).parent/'cache', n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=False)
+    return dss[key]
+
 @call_parse
 def main(data:str, # synthetic dataset folder
          stages:Param("trained stage folders (RUN/stage1, RUN/round1, ...)", str, nargs='+'),
          cache:str=None, # spectrogram cache folder
         ):
-    rows, ds = [], None
+    rows, dss = [], {}
     for st in stages:
-        cfg = TrainConfig.from_json(Path(st)/'config.json')
-        if ds is None: ds = RFCxData(data, cfg.spec_cfg, cache_dir=cache or Path(st).parent/'cache', n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=False)
+        ds = stage_data(data, st, cache, dss)
         w = stage_windows(ds, st, progress=False)
         oof = clip_probs(w[(w.split=='train') & w.oof])
         fc = Path(st)/'folds.csv'

@@ -33,9 +33,10 @@ def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
 def postprocess(raw:pd.DataFrame, # the final stage's test clip probabilities (`test_table`)
                 oof:pd.DataFrame, # its out-of-fold clip probabilities of the labelled train recordings
                 prior='mean', # 'mean' (mean-probability ratio) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
+                labels:pd.DataFrame|None=None, # `clip_labels` of `oof`: a given prior ('rfcx', a file) is applied to Platt-calibrated scores
                )->tuple:
     "(post-processed test probabilities, info dict with target prior (for 'mean' and 'auto': the shifted train rate) and factors)."
-    p, f, target = rescale(raw.values, oof.values, prior)
+    p, f, target = rescale(raw.values, oof.values, prior, labels=None if labels is None else labels.loc[oof.index, oof.columns].values)
     info = dict(prior=str(prior), target_prior=np.asarray(target).round(4).tolist(),
                 factor=np.asarray(f).tolist())
     return pd.DataFrame(p, index=raw.index, columns=raw.columns), info
@@ -89,7 +90,8 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
     "Test LWLRAP of the final stage post-processed with each other prior, for the record."
     if 'test' not in data.truth: return {}
     rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
-    return {pr: _test_lwlrap(postprocess(raw, oof, pr)[0], data) for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
+    lab = clip_labels(oof, data.labels, data.classes)
+    return {pr: _test_lwlrap(postprocess(raw, oof, pr, lab)[0], data) for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
 
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
 def run_pipeline(data_dir, # dataset folder (Kaggle layout)
@@ -112,7 +114,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     stages, rows, prev = [('stage1', None)] + [(f'round{r}', r) for r in range(1, rounds+1)], [], None
     for name, r in stages:
         w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
-    final, info = postprocess(raw, oof, prior)
+    final, info = postprocess(raw, oof, prior, clip_labels(oof, data.labels, data.classes))
     atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))

@@ -18,7 +18,8 @@ from .train import *
 from .core import *
 
 # %% auto #0
-__all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'tp_lwlrap', 'pseudo_labels', 'pseudo_items', 'pseudo_round']
+__all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'tp_lwlrap', 'clip_labels', 'pseudo_labels', 'pseudo_items',
+           'pseudo_round']
 
 # %% ../nbs/07_pseudo.ipynb #5cd12417
 def stage_windows(data:RFCxData, # the run's data
@@ -73,6 +74,17 @@ def tp_lwlrap(probs:pd.DataFrame, # clip-level species probabilities (s0..), ind
     for r, c in zip(tp.recording_id, tp.cls):
         if r in y.index: y.loc[r, cl.species_cols[cl.pairs[c][0]]] = 1
     return lwlrap(y.values, probs.loc[ids].values)
+
+def clip_labels(probs:pd.DataFrame, # clip-level species probabilities (s0..), index recording_id
+                labels:pd.DataFrame, # label table (TP and FP rows)
+                classes=RFCX_CLASSES, # `Classes` of the label table
+               )->pd.DataFrame:
+    "Known clip labels of `probs`' recordings: 1 where a TP row names the species, 0 where only FP rows do, NaN elsewhere (for `postproc.platt_fit`)."
+    cl = as_classes(classes); y = pd.DataFrame(np.nan, index=probs.index, columns=probs.columns)
+    for kind, v in (('fp', 0.), ('tp', 1.)):  # TP last: a TP row wins
+        d = labels[(labels.kind == kind) & labels.recording_id.isin(y.index)]
+        for r, c in zip(d.recording_id, d.cls): y.loc[r, cl.species_cols[cl.pairs[c][0]]] = v
+    return y
 
 # %% ../nbs/07_pseudo.ipynb #97c50707
 def pseudo_labels(windows:pd.DataFrame, # `stage_windows` output
