@@ -233,7 +233,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=2, # pseudo-label rounds
-                  prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE; the report scores them all
+                  prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)
