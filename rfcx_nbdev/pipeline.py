@@ -86,11 +86,12 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
                  oof:pd.DataFrame, # its out-of-fold train clip probabilities
                  data:RFCxData, # the run's data (with test truth: else nothing to score)
                  prior='mean', # the prior the submission uses (not repeated)
+                 labels:pd.DataFrame|None=None, # `clip_labels` of `oof` (default: computed from `data`)
                 )->dict:
     "Test LWLRAP of the final stage post-processed with each other prior, for the record."
     if 'test' not in data.truth: return {}
     rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
-    lab = clip_labels(oof, data.labels, data.classes)
+    lab = clip_labels(oof, data.labels, data.classes) if labels is None else labels
     return {pr: _test_lwlrap(postprocess(raw, oof, pr, lab)[0], data) for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
 
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
@@ -114,11 +115,12 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     stages, rows, prev = [('stage1', None)] + [(f'round{r}', r) for r in range(1, rounds+1)], [], None
     for name, r in stages:
         w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
-    final, info = postprocess(raw, oof, prior, clip_labels(oof, data.labels, data.classes))
+    lab = clip_labels(oof, data.labels, data.classes)
+    final, info = postprocess(raw, oof, prior, lab)
     atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
-    alt = other_priors(raw, oof, data, prior)
+    alt = other_priors(raw, oof, data, prior, lab)
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
         freq, t = data.truth['test'].loc[raw.index, raw.columns].values.mean(0), np.asarray(info['target_prior'])
         info.update(true_prior=freq.round(4).tolist(), prior_mae=float(np.abs(t - freq).mean()), prior_spearman=float(pd.Series(t).corr(pd.Series(freq), method='spearman')))

@@ -26,6 +26,7 @@ def odds_scale(p, # (N, K) probabilities
 
 # %% ../nbs/08_postproc.ipynb #f6e8563a
 def _odds(pi): return pi / (1 - pi)
+def _logit(p, eps=1e-4): return np.log(_odds(np.clip(p, eps, 1 - eps)))
 
 def prior_factor(target_prior, # (K,) prior to move to
                  base_prior, # (K,) prior the model's probabilities are calibrated to (or a scalar)
@@ -103,13 +104,11 @@ def mean_factor(p, # (N, K) test clip probabilities
     "Odds of the mean test clip probability over odds of the mean out-of-fold one, soft-thresholded by `z` standard errors."
     p, oof = np.asarray(p, dtype=np.float64), np.asarray(oof, dtype=np.float64)
     mt, mb = (np.clip(a.mean(0), 1e-4, 1-1e-4) for a in (p, oof))
-    lf = np.log(mt/(1-mt)) - np.log(mb/(1-mb))
+    lf = _logit(mt) - _logit(mb)
     se = np.sqrt(p.var(0)/len(p)/(mt*(1-mt))**2 + oof.var(0)/len(oof)/(mb*(1-mb))**2)  # delta method, logit of a mean
     return _shrunk(lf, se, z)
 
 # %% ../nbs/08_postproc.ipynb #8cc2977f
-def _logit(p, eps=1e-4): p = np.clip(p, eps, 1 - eps); return np.log(p / (1 - p))
-
 def platt_fit(oof, # (M, K) out-of-fold clip probabilities of the train recordings
               labels, # (M, K) their known labels: 1 (a TP row), 0 (FP rows only), NaN (unknown)
               min_n:int=2, # species with fewer known positives or negatives keep their scores (slope 1, intercept 0)

@@ -18,7 +18,7 @@ from .train import *
 from .core import *
 
 # %% auto #0
-__all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'tp_lwlrap', 'clip_labels', 'pseudo_labels', 'pseudo_items',
+__all__ = ['stage_windows', 'clip_probs', 'truth_lwlrap', 'clip_labels', 'tp_lwlrap', 'pseudo_labels', 'pseudo_items',
            'pseudo_round']
 
 # %% ../nbs/07_pseudo.ipynb #5cd12417
@@ -63,18 +63,6 @@ def truth_lwlrap(probs:pd.DataFrame, # clip-level species probabilities, index r
     ids = probs.index.intersection(truth.index)
     return lwlrap(truth.loc[ids, probs.columns].values, probs.loc[ids].values)
 
-def tp_lwlrap(probs:pd.DataFrame, # clip-level species probabilities (s0..), index recording_id
-              labels:pd.DataFrame, # label table: its TP rows are the known positives
-              classes=RFCX_CLASSES, # `Classes` of the label table
-             )->float:
-    "LWLRAP of the recordings with TP rows, their TP species taken as the only positives: computable without truth."
-    cl = as_classes(classes); tp = labels[labels.kind=='tp']
-    ids = probs.index.intersection(pd.Index(tp.recording_id.unique()))
-    y = pd.DataFrame(0, index=ids, columns=probs.columns)
-    for r, c in zip(tp.recording_id, tp.cls):
-        if r in y.index: y.loc[r, cl.species_cols[cl.pairs[c][0]]] = 1
-    return lwlrap(y.values, probs.loc[ids].values)
-
 def clip_labels(probs:pd.DataFrame, # clip-level species probabilities (s0..), index recording_id
                 labels:pd.DataFrame, # label table (TP and FP rows)
                 classes=RFCX_CLASSES, # `Classes` of the label table
@@ -85,6 +73,15 @@ def clip_labels(probs:pd.DataFrame, # clip-level species probabilities (s0..), i
         d = labels[(labels.kind == kind) & labels.recording_id.isin(y.index)]
         for r, c in zip(d.recording_id, d.cls): y.loc[r, cl.species_cols[cl.pairs[c][0]]] = v
     return y
+
+def tp_lwlrap(probs:pd.DataFrame, # clip-level species probabilities (s0..), index recording_id
+              labels:pd.DataFrame, # label table: its TP rows are the known positives
+              classes=RFCX_CLASSES, # `Classes` of the label table
+             )->float:
+    "LWLRAP of the recordings with TP rows, their TP species taken as the only positives: computable without truth."
+    y = clip_labels(probs, labels, classes).eq(1)
+    y = y[y.any(axis=1)]
+    return lwlrap(y.values.astype(int), probs.loc[y.index].values)
 
 # %% ../nbs/07_pseudo.ipynb #97c50707
 def pseudo_labels(windows:pd.DataFrame, # `stage_windows` output
