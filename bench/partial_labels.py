@@ -4,7 +4,7 @@ Each config x seed is one `run_pipeline` run (stage 1 + pseudo-label rounds, cpu
 reports the test clip LWLRAP (truth), the share of the gap closed between the constant prior and the full-label ceiling
 (`bench/ceiling.py`), the headline metric a user can compute without truth (oof_tp_lwlrap: out-of-fold train clips vs
 their TP labels), the OOF train clips vs truth, and the masked crop metric; then the rank correlation of the two
-truth-free metrics with the test truth over every stage, config and seed.
+truth-free metrics (and, for comparison, of the OOF train clips vs truth) with the test truth over every stage, config and seed.
   python bench/partial_labels.py DATA OUT [--configs default,bg0] [--seeds 42,43,44] [--rounds 3] [--ceiling OUT_OF_CEILING/ceiling.json]
 Runs resume; OUT/partial_labels.json holds every row."""
 import json, sys, time
@@ -39,10 +39,10 @@ def summary(rows:pd.DataFrame, ref:dict|None=None)->str:
     return '\n'.join(lines)
 
 def rank_corr(rows:pd.DataFrame)->dict:
-    "Spearman correlation of each truth-free metric with the test truth over every row that has both."
+    "Spearman correlation with the test truth over every row that has both: the two truth-free metrics, and oof_train_lwlrap (the OOF train clips vs their full truth) for comparison."
     r = rows[rows.stage.str.match(r'^(stage1|round\d+)$')]
     return {k: float(r[[k, 'test_lwlrap']].dropna().corr(method='spearman').iloc[0, 1])
-            for k in ('oof_tp_lwlrap', 'valid_masked_lwlrap') if k in r}
+            for k in ('oof_tp_lwlrap', 'valid_masked_lwlrap', 'oof_train_lwlrap') if k in r}
 
 @call_parse
 def main(data:str, # synthetic dataset folder
