@@ -49,7 +49,7 @@ def main(data:str, # synthetic dataset folder
          out:str, # output folder: one run folder per config and seed
          configs:str='default', # comma-separated names from CONFIGS
          seeds:str='42,43,44', # comma-separated training seeds
-         rounds:int=3, # pseudo-label rounds
+         rounds:int=None, # pseudo-label rounds (default: the pipeline's, 3 for the cpu preset)
          preset:str='cpu', # training preset
          prior:str='mean', # odds-scaling prior of the final stage (the pipeline's default); the others are scored too
          ceiling:str=None, # ceiling.json from bench/ceiling.py (adds the gap closed)

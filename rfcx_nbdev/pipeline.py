@@ -20,9 +20,9 @@ from .postproc import rescale
 from .synth import make_synth
 
 # %% auto #0
-__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_stage', 'other_priors', 'run_pipeline', 'stage_table',
-           'plot_stages', 'plot_detections', 'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline',
-           'rfcx_demo']
+__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_stage', 'other_priors', 'default_rounds', 'run_pipeline',
+           'stage_table', 'plot_stages', 'plot_detections', 'write_report', 'score_submission', 'rfcx_score',
+           'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
@@ -95,10 +95,14 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
     return {pr: _test_lwlrap(postprocess(raw, oof, pr, lab)[0], data) for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
 
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
+def default_rounds(cfg:TrainConfig)->int:
+    "Pseudo-label rounds when not given: 3 where positives are thresholded at 0.9 or above (the cpu preset), else 2 (`07_pseudo`: at 0.5 a third round lost)."
+    return 3 if cfg.pl_pos_thr >= .9 else 2
+
 def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
-                 rounds:int=3, # pseudo-label rounds (07_pseudo: at the 0.9 threshold a third gains, a fourth lost)
+                 rounds:int|None=None, # pseudo-label rounds (None: `default_rounds`)
                  prior='mean', # odds-scaling target: 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mean: the best measured, see above)
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
@@ -107,7 +111,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                 )->dict:
     "Run (or resume) the whole pipeline; returns the report dict."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
-    cfg = train_config(preset, **cfg_kw)
+    cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg))
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress)
     cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here
     atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
@@ -234,7 +238,7 @@ def rfcx_score(sub:str, # submission CSV
 def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
-                  rounds:int=3, # pseudo-label rounds
+                  rounds:int=None, # pseudo-label rounds (default: 3 at the cpu preset's 0.9 pseudo-label threshold, 2 at the gpu preset's 0.5)
                   prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
@@ -253,7 +257,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
 def rfcx_demo(out:str='rfcx_demo', # output folder (data/ and run/)
               n_train:int=100, # synthetic train recordings
               n_test:int=50, # synthetic test recordings
-              rounds:int=3, # pseudo-label rounds (demo data at the 0.9 threshold: round 1 0.757, round 2 0.771, round 3 0.780)
+              rounds:int=None, # pseudo-label rounds (default 3 on CPU; demo data: round 1 0.757, round 2 0.771, round 3 0.780)
               n_folds:int=2, # folds (the cpu preset's 3 took 14 min with the install on 2 cores with 1 round; 2 folds and 3 rounds: 10.6 min)
               seed:int=42, # seed of data and training
               new_site:bool=False, # train presence balanced (a new site) instead of drawn at the test prior (the competition's case)
