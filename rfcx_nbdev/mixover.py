@@ -34,11 +34,13 @@ def pair_probs(
     balance:bool=True, # Balance known positives against known negatives; False = uniform
     drop_unknown:bool=True, # With `balance=False`: never draw pairs whose labels are all unknown
     thresh:float=0.5, # y >= thresh is a positive
+    per_row:bool=False, # With `balance`: every pair carrying a positive (negative) counts once, not once per label
 ) -> Tensor: # (n_pairs,) probabilities summing to 1
     "Probabilities of drawing each candidate pair"
     known = ~torch.isnan(y)
     n_pos = (known & (y >= thresh)).sum(1).float()
     n_neg = (known & (y < thresh)).sum(1).float()
+    if per_row: n_pos, n_neg = (n_pos > 0).float(), (n_neg > 0).float()
     if balance:
         p = torch.zeros_like(n_pos)
         if n_pos.sum() > 0: p = p + n_pos / n_pos.sum()
@@ -57,9 +59,10 @@ class MixOver(MixHandler):
         balance:bool=True, # Draw pairs balancing known positives vs negatives (else uniformly)
         drop_unknown:bool=True, # With `balance=False`: skip pairs whose labels are all unknown
         thresh:float=0.5, # y >= thresh is a (soft) positive
+        per_row:bool=False, # Balance pairs, not labels (`pair_probs`)
     ):
         super().__init__(alpha)
-        store_attr('lam_min,lam_max,balance,drop_unknown,thresh')
+        store_attr('lam_min,lam_max,balance,drop_unknown,thresh,per_row')
 
     def before_batch(self):
         "Replace the batch by `bs` mixed pairs drawn from all of its pairs"
@@ -72,7 +75,7 @@ class MixOver(MixHandler):
         if bs < 2: return
         i, j = torch.triu_indices(bs, bs, 1, device=y.device)
         ym, wm = mix_labels(y[i], w[i], y[j], w[j], self.thresh)
-        p = pair_probs(ym, self.balance, self.drop_unknown, self.thresh)
+        p = pair_probs(ym, self.balance, self.drop_unknown, self.thresh, self.per_row)
         k = torch.multinomial(p.float().cpu(), bs, replacement=True).to(y.device)
         lam = self.distrib.sample((bs,)).clamp(self.lam_min, self.lam_max).to(x.device, x.dtype)
         self.lam, self.idx = lam, (i[k], j[k])

@@ -105,9 +105,11 @@ def pseudo_labels(windows:pd.DataFrame, # `stage_windows` output
 def pseudo_items(pseudo:pd.DataFrame, # `pseudo_labels` rows
                  n:int, # number of items to draw
                  seed:int=0, # random seed
+                 pos_thr:float=0.5, # the `pseudo_labels` threshold: rows at or above it are the soft positives
                 )->pd.DataFrame:
-    "`n` crop items centred on pseudo-labelled windows (drawn with replacement, each window once per label it carries)."
-    w = pseudo.drop_duplicates(['recording_id','t_min','t_max'])
+    "`n` crop items centred on windows with a soft positive, drawn with replacement (soft negatives label crops, they do not choose them)."
+    pos = pseudo[pseudo.target >= pos_thr]  # >=: pseudo.csv rounds targets to 6 digits
+    w = (pos if len(pos) else pseudo).drop_duplicates(['recording_id','t_min','t_max'])
     if not len(w) or n <= 0: return pd.DataFrame(columns=['recording_id','t_min','t_max','u'])
     i = np.random.default_rng(seed).integers(0, len(w), n)
     return pd.DataFrame(dict(recording_id=w.recording_id.values[i], t_min=w.t_min.values[i], t_max=w.t_max.values[i], u=np.nan))
@@ -129,6 +131,6 @@ def pseudo_round(data:RFCxData, # the run's data
         atomic_write(fn, pl.to_csv(index=False, float_format='%.6g'))
     pl = pd.read_csv(fn, dtype={'recording_id':str})  # what a resumed run reads: the same numbers either way
     n_tpfp = len(fold_items(data, cfg)[0])
-    items = pseudo_items(pl, round(n_tpfp*(1-cfg.p_tpfp)/cfg.p_tpfp), seed=cfg.seed + 1000*round_idx)
+    items = pseudo_items(pl, round(n_tpfp*(1-cfg.p_tpfp)/cfg.p_tpfp), seed=cfg.seed + 1000*round_idx, pos_thr=cfg.pl_pos_thr)
     return train_folds(data, rcfg, out, extra_labels=pl, extra_items=items,
                        progress=progress, init_dir=prev)

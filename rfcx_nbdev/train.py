@@ -48,6 +48,7 @@ class TrainConfig:
     unknown_weight:float=0. # >0: unlabelled classes become weak negatives with this loss weight (0: fully masked)
     mixover:bool=True # MixOver on training batches
     alpha:float=4. # MixOver Beta(alpha, alpha)
+    mix_per_row:bool=False # MixOver balances pairs rather than labels (`pair_probs(per_row=True)`)
     epochs:int=20 # epochs per fold (stage 1)
     round_epochs:int=10 # epochs per fold in a pseudo-label round (warm-started from the previous stage)
     lr:float=1e-3 # one-cycle maximum learning rate
@@ -248,7 +249,7 @@ def rfcx_learner(dls, # `rfcx_dls` DataLoaders of (x, y, w)
     model = cfg.model()
     loss = MaskedFocal(gamma=cfg.gamma) if cfg.loss=='focal' else MaskedBCE()
     fill = [] if cfg.masked and not cfg.unknown_weight else [FillUnknown(weight=1. if not cfg.masked else cfg.unknown_weight)]
-    cbs = L(cbs) + fill + ([MixOver(alpha=cfg.alpha)] if cfg.mixover else [])
+    cbs = L(cbs) + fill + ([MixOver(alpha=cfg.alpha, per_row=cfg.mix_per_row)] if cfg.mixover else [])
     learn = Learner(dls, model, loss_func=loss, opt_func=Adam, lr=cfg.lr, wd=cfg.wd, path=path,
                     metrics=[MaskedLWLRAP(), MaskedAUC()], cbs=cbs)
     if dls.device is not None and dls.device.type=='cuda': learn = learn.to_fp16()
