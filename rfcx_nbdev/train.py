@@ -73,6 +73,7 @@ class TrainConfig:
     bg_frac:float=0. # fraction of training items that are random crops of train recordings (unlabelled classes: weak negatives)
 
     def __post_init__(self):
+        "Refuse an unknown loss name (it would otherwise train with BCE silently)."
         if self.loss not in ('bce', 'focal'): raise ValueError(f"TrainConfig.loss: {self.loss!r} is neither 'bce' nor 'focal'")
     @property
     def spec_cfg(self)->SpecConfig: return SpecConfig(**self.spec)
