@@ -5,7 +5,7 @@ reports the test clip LWLRAP (truth), the share of the gap closed between the co
 (`bench/ceiling.py`), the headline metric a user can compute without truth (oof_tp_lwlrap: out-of-fold train clips vs
 their TP labels), the OOF train clips vs truth, and the masked crop metric; then the rank correlation of the two
 truth-free metrics (and, for comparison, of the OOF train clips vs truth) with the test truth over every stage, config and seed.
-  python bench/partial_labels.py DATA OUT [--configs default,bg0] [--seeds 42,43,44] [--rounds 3] [--ceiling OUT_OF_CEILING/ceiling.json]
+  python bench/partial_labels.py DATA OUT [--configs default,bg0] [--seeds 42,43,44] [--rounds 4] [--ceiling OUT_OF_CEILING/ceiling.json]
 Runs resume; OUT/partial_labels.json holds every row."""
 import json, sys, time
 from pathlib import Path
@@ -49,7 +49,7 @@ def main(data:str, # synthetic dataset folder
          out:str, # output folder: one run folder per config and seed
          configs:str='default', # comma-separated names from CONFIGS
          seeds:str='42,43,44', # comma-separated training seeds
-         rounds:int=None, # pseudo-label rounds (default: the pipeline's, 3 for the cpu preset)
+         rounds:int=None, # pseudo-label rounds (default: the pipeline's, 4 for the cpu preset)
          preset:str='cpu', # training preset
          prior:str='mean', # odds-scaling prior of the final stage (the pipeline's default); the others are scored too
          ceiling:str=None, # ceiling.json from bench/ceiling.py (adds the gap closed)

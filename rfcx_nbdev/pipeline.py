@@ -96,8 +96,8 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
 
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
 def default_rounds(cfg:TrainConfig)->int:
-    "Pseudo-label rounds when not given: 3 where positives are thresholded at 0.9 or above (the cpu preset), else 2 (`07_pseudo`: at 0.5 a third round lost)."
-    return 3 if cfg.pl_pos_thr >= .9 else 2
+    "Pseudo-label rounds when not given: 4 where positives are thresholded at 0.9 or above (the cpu preset), else 2 (`07_pseudo`: at 0.5 a third round lost)."
+    return 4 if cfg.pl_pos_thr >= .9 else 2
 
 def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
@@ -238,7 +238,7 @@ def rfcx_score(sub:str, # submission CSV
 def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
-                  rounds:int=None, # pseudo-label rounds (default: 3 at the cpu preset's 0.9 pseudo-label threshold, 2 at the gpu preset's 0.5)
+                  rounds:int=None, # pseudo-label rounds (default: 4 at the cpu preset's 0.9 pseudo-label threshold, 2 at the gpu preset's 0.5)
                   prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
@@ -257,7 +257,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
 def rfcx_demo(out:str='rfcx_demo', # output folder (data/ and run/)
               n_train:int=100, # synthetic train recordings
               n_test:int=50, # synthetic test recordings
-              rounds:int=None, # pseudo-label rounds (default 3 on CPU; demo data: round 1 0.757, round 2 0.771, round 3 0.780)
+              rounds:int=None, # pseudo-label rounds (default: `default_rounds`, at most 3: the 12-minute budget; demo data: round 1 0.757, round 2 0.771, round 3 0.780)
               n_folds:int=2, # folds (the cpu preset's 3 took 14 min with the install on 2 cores with 1 round; 2 folds and 3 rounds: 10.6 min)
               seed:int=42, # seed of data and training
               new_site:bool=False, # train presence balanced (a new site) instead of drawn at the test prior (the competition's case)
@@ -266,6 +266,7 @@ def rfcx_demo(out:str='rfcx_demo', # output folder (data/ and run/)
     out = Path(out); t0 = time.time()
     ds = make_synth(out/'data', n_train=n_train, n_test=n_test, seed=seed, train_rate=.13 if new_site else RFCX_TEST_PRIOR)
     print(f"data: {ds} ({time.time()-t0:.0f} s)")
+    rounds = ifnone(rounds, min(3, default_rounds(train_config(None))))  # a 4th round would take the demo past 12 minutes on 2 cores
     rep = run_pipeline(ds, out/'run', None, rounds=rounds, seed=seed, n_folds=n_folds)
     print(stage_table(rep))
     print(f"total {time.time()-t0:.0f} s; report: {out/'run'/'report.md'}; submission: {out/'run'/'submission.csv'}")

@@ -99,7 +99,7 @@ def rate_factor(p, # (N, K) test clip probabilities
 # %% ../nbs/08_postproc.ipynb #c283f662
 def mean_factor(p, # (N, K) test clip probabilities
                 oof, # (M, K) out-of-fold clip probabilities of the train recordings
-                z:float=4., # shrinkage: each log factor moves `z` standard errors towards 0
+                z:float=5., # shrinkage: each log factor moves `z` standard errors towards 0
                )->np.ndarray: # (K,) odds factor
     "Odds of the mean test clip probability over odds of the mean out-of-fold one, soft-thresholded by `z` standard errors."
     p, oof = np.asarray(p, dtype=np.float64), np.asarray(oof, dtype=np.float64)
@@ -137,7 +137,7 @@ def rescale(p, # (N, K) test probabilities (K species)
             oof, # (M, K) out-of-fold clip probabilities of the train recordings (or a (K,) / scalar base prior, not for 'auto')
             prior='mean', # 'mean' (mean-probability ratio, the pipeline's default) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV
             thresh:float=0.5, # detection threshold of 'auto'
-            z:float|None=None, # shrinkage in standard errors (default: 4 for 'mean', 2 for 'auto')
+            z:float|None=None, # shrinkage in standard errors (default: 5 for 'mean', 2 for 'auto')
             labels=None, # (M, K) known labels of the out-of-fold clips (1 TP, 0 FP, NaN): with a given prior, Platt-calibrate first
            )->tuple: # (rescaled (N, K) probabilities, (K,) odds factor, (K,) target prior)
     "Odds-scale test probabilities from the training distribution to a target prior (a given one after Platt scaling when `labels` are given)."
