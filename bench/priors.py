@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Post-processing priors judged against the truth of a synthetic dataset, on trained stages (no training).
 For each stage folder: test clip LWLRAP (truth) of the raw scores and of every prior (`postproc.rescale`): the estimated
-ones (mean; mean with the earlier 3-s.e. shrinkage; auto; em), the RFCx table, and the test truth's own frequencies (an oracle), each given prior also after
+ones (mean; mean+labels; mean with the earlier 3-s.e. shrinkage; auto; auto at the 0.9 threshold; em), the RFCx table, and the test truth's own frequencies (an oracle), each given prior also after
 Platt scaling on the out-of-fold clips' known TP/FP labels (`+platt`); then the estimated priors' error against the true
 test frequencies (mean absolute error, Spearman). Mean +- sd over the stages given.
   python bench/priors.py DATA STAGE [STAGE ...] [--cache C]"""
@@ -10,7 +10,12 @@ from pathlib import Path
 from fastcore.script import call_parse, Param
 from track_truth import stage_data  # (this folder)
 from rfcx_nbdev.pseudo import stage_windows, clip_probs, truth_lwlrap, clip_labels
-from rfcx_nbdev.postproc import rescale
+from rfcx_nbdev.postproc import rescale, mean_factor, odds_scale, _logit
+
+def label_mean(te, oof, lab):
+    "'mean+labels' (not in the library, `08_postproc`): each species' out-of-fold mean moved to the mean of its known labels (scores where unknown), then the mean prior."
+    cal = _logit(np.where(np.isnan(lab), oof, lab).mean(0)) - _logit(oof.mean(0))
+    return odds_scale(te, np.exp(cal) * mean_factor(te, oof))
 
 @call_parse
 def main(data:str, # synthetic dataset folder
@@ -25,11 +30,12 @@ def main(data:str, # synthetic dataset folder
         truth = ds.truth['test'].loc[te.index, te.columns]; freq = truth.values.mean(0)
         lab = clip_labels(oof, ds.labels, ds.classes).values
         r = dict(stage=st, raw=truth_lwlrap(te, truth))
-        for name, pr, kw in [('mean', 'mean', {}), ('mean z=3', 'mean', dict(z=3.)), ('auto', 'auto', {}), ('em', 'em', {}), ('rfcx', 'rfcx', {}), ('rfcx+platt', 'rfcx', dict(labels=lab)),
+        for name, pr, kw in [('mean', 'mean', {}), ('mean z=3', 'mean', dict(z=3.)), ('auto', 'auto', {}), ('auto 0.9', 'auto', dict(thresh=.9)), ('em', 'em', {}), ('rfcx', 'rfcx', {}), ('rfcx+platt', 'rfcx', dict(labels=lab)),
                              ('true freq', freq, {}), ('true freq+platt', freq, dict(labels=lab))]:
             if name.startswith('rfcx') and te.shape[1] != 24: continue
             q, f, t = rescale(te.values, oof.values, pr, **kw)
             r[name] = truth_lwlrap(pd.DataFrame(q, index=te.index, columns=te.columns), truth)
+            if name == 'mean': r['mean+labels'] = truth_lwlrap(pd.DataFrame(label_mean(te.values, oof.values, lab), index=te.index, columns=te.columns), truth)
             if name in ('mean', 'auto', 'em'):
                 errs.append(dict(stage=st, prior=name, mae=np.abs(t - freq).mean(), spearman=pd.Series(t).corr(pd.Series(freq), method='spearman')))
         rows.append(r)
