@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Post-processing priors judged against the truth of a synthetic dataset, on trained stages (no training).
 For each stage folder: test clip LWLRAP (truth) of the raw scores and of every prior (`postproc.rescale`): the estimated
-ones (mean; mean+labels; mean with the earlier 3-s.e. shrinkage; auto; auto at the 0.9 threshold; em), the RFCx table, and the test truth's own frequencies (an oracle), each given prior also after
+ones (mean; mix: a mixture's prior where the TP/FP labels confirm it; mean+labels; mean with the earlier 3-s.e. shrinkage; auto; auto at the 0.9 threshold; em), the RFCx table, and the test truth's own frequencies (an oracle), each given prior also after
 Platt scaling on the out-of-fold clips' known TP/FP labels (`+platt`); then the estimated priors' error against the true
 test frequencies (mean absolute error, Spearman). Mean +- sd over the stages given.
   python bench/priors.py DATA STAGE [STAGE ...] [--cache C]"""
@@ -30,13 +30,13 @@ def main(data:str, # synthetic dataset folder
         truth = ds.truth['test'].loc[te.index, te.columns]; freq = truth.values.mean(0)
         lab = clip_labels(oof, ds.labels, ds.classes).values
         r = dict(stage=st, raw=truth_lwlrap(te, truth))
-        for name, pr, kw in [('mean', 'mean', {}), ('mean z=3', 'mean', dict(z=3.)), ('auto', 'auto', {}), ('auto 0.9', 'auto', dict(thresh=.9)), ('em', 'em', {}), ('rfcx', 'rfcx', {}), ('rfcx+platt', 'rfcx', dict(labels=lab)),
+        for name, pr, kw in [('mean', 'mean', {}), ('mix', 'mix', dict(labels=lab)), ('mean z=3', 'mean', dict(z=3.)), ('auto', 'auto', {}), ('auto 0.9', 'auto', dict(thresh=.9)), ('em', 'em', {}), ('rfcx', 'rfcx', {}), ('rfcx+platt', 'rfcx', dict(labels=lab)),
                              ('true freq', freq, {}), ('true freq+platt', freq, dict(labels=lab))]:
             if name.startswith('rfcx') and te.shape[1] != 24: continue
             q, f, t = rescale(te.values, oof.values, pr, **kw)
             r[name] = truth_lwlrap(pd.DataFrame(q, index=te.index, columns=te.columns), truth)
             if name == 'mean': r['mean+labels'] = truth_lwlrap(pd.DataFrame(label_mean(te.values, oof.values, lab), index=te.index, columns=te.columns), truth)
-            if name in ('mean', 'auto', 'em'):
+            if name in ('mean', 'mix', 'auto', 'em'):
                 errs.append(dict(stage=st, prior=name, mae=np.abs(t - freq).mean(), spearman=pd.Series(t).corr(pd.Series(freq), method='spearman')))
         rows.append(r)
     df = pd.DataFrame(rows).set_index('stage'); print(df.to_string(float_format='%.4f'))

@@ -32,7 +32,7 @@ def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
 # %% ../nbs/10_pipeline.ipynb #db88f5f9
 def postprocess(raw:pd.DataFrame, # the final stage's test clip probabilities (`test_table`)
                 oof:pd.DataFrame, # its out-of-fold clip probabilities of the labelled train recordings
-                prior='mean', # 'mean' (mean-probability ratio) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
+                prior='mean', # 'mean' (mean-probability ratio) | 'mix' (mixture prior, `08_postproc`) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
                 labels:pd.DataFrame|None=None, # `clip_labels` of `oof`: a given prior ('rfcx', a file) is applied to Platt-calibrated scores
                )->tuple:
     "(post-processed test probabilities, info dict with target prior (for 'mean' and 'auto': the shifted train rate) and factors)."
@@ -92,7 +92,7 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
     if 'test' not in data.truth: return {}
     rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
     lab = clip_labels(oof, data.labels, data.classes) if labels is None else labels
-    return {pr: _test_lwlrap(postprocess(raw, oof, pr, lab)[0], data) for pr in ('none', 'mean', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
+    return {pr: _test_lwlrap(postprocess(raw, oof, pr, lab)[0], data) for pr in ('none', 'mean', 'mix', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
 
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
 def default_rounds(cfg:TrainConfig)->int:
@@ -103,7 +103,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
                  rounds:int|None=None, # pseudo-label rounds (None: `default_rounds`)
-                 prior='mean', # odds-scaling target: 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mean: the best measured, see above)
+                 prior='mean', # odds-scaling target: 'mean' | 'mix' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mean: the best measured, see above)
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  progress:bool=True, # progress bars
@@ -239,7 +239,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=None, # pseudo-label rounds (default: 4 at the cpu preset's 0.9 pseudo-label threshold, 2 at the gpu preset's 0.5)
-                  prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
+                  prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | mix (a per-species mixture's prior where the TP/FP labels confirm it, else mean) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
-           'platt', 'rescale']
+           'platt', 'rescale', 'mixture_fit', 'mixture_rescale']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -135,7 +135,7 @@ def platt(p, # (N, K) probabilities
 # %% ../nbs/08_postproc.ipynb #ce736b81
 def rescale(p, # (N, K) test probabilities (K species)
             oof, # (M, K) out-of-fold clip probabilities of the train recordings (or a (K,) / scalar base prior, not for 'auto')
-            prior='mean', # 'mean' (mean-probability ratio, the pipeline's default) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV
+            prior='mean', # 'mean' (mean-probability ratio, the pipeline's default) | 'mix' (mixture prior where the labels confirm it, else mean; needs labels) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV
             thresh:float=0.5, # detection threshold of 'auto'
             z:float|None=None, # shrinkage in standard errors (default: 5 for 'mean', 2 for 'auto')
             labels=None, # (M, K) known labels of the out-of-fold clips (1 TP, 0 FP, NaN): with a given prior, Platt-calibrate first
@@ -144,6 +144,9 @@ def rescale(p, # (N, K) test probabilities (K species)
     p = np.asarray(p, dtype=np.float64)
     if p.ndim != 2: raise ValueError(f"rescale: p must be (N, K), got shape {p.shape}")
     k, oof = p.shape[1], np.asarray(oof, dtype=np.float64)
+    if isinstance(prior, str) and prior == 'mix':  # the mean prior, with the mixture's where the labels confirm it (below)
+        if labels is None or oof.ndim != 2: raise ValueError(f"rescale: prior='mix' needs (M, {k}) out-of-fold clip probabilities and their known labels")
+        return mixture_rescale(p, oof, labels, z=5. if z is None else z)[:3]
     if isinstance(prior, str) and prior in ('auto', 'mean'):
         if oof.ndim != 2 or oof.shape[1] != k: raise ValueError(f"rescale: prior={prior!r} needs (M, {k}) out-of-fold clip probabilities, got shape {oof.shape}")
         kw = {} if z is None else dict(z=z)  # None: each factor's own default
@@ -167,3 +170,51 @@ def rescale(p, # (N, K) test probabilities (K species)
         ab = platt_fit(oof, labels); p, base = platt(p, ab), platt(oof, ab).mean(0)
     f = prior_factor(target, base)
     return odds_scale(p, f), f, target  # (with labels, f applies to the calibrated scores)
+
+# %% ../nbs/08_postproc.ipynb #e12eae48
+from sklearn.metrics import roc_auc_score
+
+def _gauss(z, mu, sd): return np.exp(-.5*((z - mu)/sd)**2) / (sd*np.sqrt(2*np.pi))
+
+def mixture_fit(zt, # (N,) test clip logits of one species
+                zo, # (M,) out-of-fold train clip logits
+                lo, # (M,) their known labels: 1 (a TP row), 0 (FP rows only), NaN (unknown)
+                n_iter:int=200, # EM iterations at most
+                min_sd:float=.3, # floor on each component's standard deviation
+               )->dict: # pi_test, pi_train, mu0, sd0 (absent), mu1, sd1 (present), post: (N,) test posteriors
+    "Two Gaussians (absent, present) shared by the train and test clips, one weight per set; known labels fix their clips (EM)."
+    zt, zo, lo = (np.asarray(a, dtype=np.float64) for a in (zt, zo, lo))
+    kp, kn, no = lo == 1, lo == 0, len(zo); z = np.concatenate([zo, zt])
+    mu1 = zo[kp].mean() if kp.any() else np.quantile(z, .9)
+    mu0, sd0 = np.median(z), max(z.std()/2, min_sd); sd1, pi_tr, pi_te = sd0, .2, .2
+    for _ in range(n_iter):
+        pis = np.r_[np.full(no, pi_tr), np.full(len(zt), pi_te)]
+        f1, f0 = pis*_gauss(z, mu1, sd1), (1 - pis)*_gauss(z, mu0, sd0)
+        r = f1 / (f1 + f0 + 1e-300); r[:no][kp], r[:no][kn] = 1., 0.
+        m1, m0 = (r*z).sum()/r.sum(), ((1 - r)*z).sum()/(1 - r).sum()
+        sd1 = max(np.sqrt((r*(z - m1)**2).sum()/r.sum()), min_sd); sd0 = max(np.sqrt(((1 - r)*(z - m0)**2).sum()/(1 - r).sum()), min_sd)
+        m1 = max(m1, m0)  # the present component stays above
+        new = r[:no].mean(), r[no:].mean()
+        done = abs(new[0] - pi_tr) + abs(new[1] - pi_te) + abs(m1 - mu1) + abs(m0 - mu0) < 1e-7
+        (pi_tr, pi_te), mu1, mu0 = np.clip(new, 1e-3, 1 - 1e-3), m1, m0
+        if done: break
+    return dict(pi_test=float(pi_te), pi_train=float(pi_tr), mu0=mu0, sd0=sd0, mu1=mu1, sd1=sd1, post=r[no:])
+
+def mixture_rescale(p, # (N, K) test clip probabilities
+                    oof, # (M, K) out-of-fold clip probabilities of the train recordings
+                    labels, # (M, K) their known labels (1, 0, NaN)
+                    auc_min:float=.9, # a species' known-label AUC must reach this ...
+                    sep_min:float=1.5, # ... and its components lie this many pooled s.d. apart
+                    z:float=5., # the mean prior's shrinkage for the other species
+                   )->tuple: # (N, K) scores, (K,) odds factor, (K,) target prior, (K,) bool: mixture used
+    "Odds-scale to the mixture's test prior (over the mean out-of-fold score, as for a given prior) where the known labels confirm the separation; the mean prior elsewhere."
+    p, oof, labels = (np.asarray(a, dtype=np.float64) for a in (p, oof, labels))
+    if labels.shape != oof.shape: raise ValueError(f"mixture_rescale: labels must have the shape of oof {oof.shape}, got {labels.shape}")
+    _, f, target = rescale(p, oof, 'mean', z=z); used, base = np.zeros(p.shape[1], bool), oof.mean(0)
+    for c in range(p.shape[1]):
+        l = labels[:, c]; k = ~np.isnan(l)
+        if (l == 1).sum() < 2 or (l == 0).sum() < 2 or roc_auc_score(l[k], oof[k, c]) < auc_min: continue
+        m = mixture_fit(_logit(p[:, c]), _logit(oof[:, c]), l)
+        if (m['mu1'] - m['mu0']) / np.sqrt((m['sd0']**2 + m['sd1']**2)/2) < sep_min: continue
+        f[c], target[c], used[c] = prior_factor(m['pi_test'], base[c]), m['pi_test'], True
+    return odds_scale(p, f), f, target, used
