@@ -51,7 +51,7 @@ def main(data:str, # synthetic dataset folder
          seeds:str='42,43,44', # comma-separated training seeds
          rounds:int=None, # pseudo-label rounds (default: the pipeline's, 4 for the cpu preset)
          preset:str='cpu', # training preset
-         prior:str='mean', # odds-scaling prior of the final stage (the pipeline's default); the others are scored too
+         prior:str='mix', # odds-scaling prior of the final stage (the pipeline's default); the others are scored too
          ceiling:str=None, # ceiling.json from bench/ceiling.py (adds the gap closed)
          cache:str=None, # spectrogram cache folder
          set:Param("TrainConfig overrides for every config, key=value ...", str, nargs='*')=None,

@@ -16,7 +16,7 @@ from .metrics import lwlrap
 from .train import *
 from .core import *
 from .pseudo import *
-from .postproc import rescale
+from .postproc import rescale, mixture_rescale
 from .synth import make_synth
 
 # %% auto #0
@@ -32,13 +32,16 @@ def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
 # %% ../nbs/10_pipeline.ipynb #db88f5f9
 def postprocess(raw:pd.DataFrame, # the final stage's test clip probabilities (`test_table`)
                 oof:pd.DataFrame, # its out-of-fold clip probabilities of the labelled train recordings
-                prior='mean', # 'mean' (mean-probability ratio) | 'mix' (mixture prior, `08_postproc`) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
+                prior='mean', # 'mean' (mean-probability ratio; needs no labels) | 'mix' (mixture prior, `08_postproc`: the pipeline's default; needs `labels`) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | path to a prior CSV
                 labels:pd.DataFrame|None=None, # `clip_labels` of `oof`: a given prior ('rfcx', a file) is applied to Platt-calibrated scores
                )->tuple:
     "(post-processed test probabilities, info dict with target prior (for 'mean' and 'auto': the shifted train rate) and factors)."
-    p, f, target = rescale(raw.values, oof.values, prior, labels=None if labels is None else labels.loc[oof.index, oof.columns].values)
+    lab = None if labels is None else labels.loc[oof.index, oof.columns].values
+    if str(prior) == 'mix' and lab is not None: p, f, target, used = mixture_rescale(raw.values, oof.values, lab)  # which species it took
+    else: (p, f, target), used = rescale(raw.values, oof.values, prior, labels=lab), None
     info = dict(prior=str(prior), target_prior=np.asarray(target).round(4).tolist(),
                 factor=np.asarray(f).tolist())
+    if used is not None: info['mixture_species'] = raw.columns[used].tolist()
     return pd.DataFrame(p, index=raw.index, columns=raw.columns), info
 
 # %% ../nbs/10_pipeline.ipynb #52734842
@@ -85,7 +88,7 @@ def run_stage(data:RFCxData, # the run's data
 def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
                  oof:pd.DataFrame, # its out-of-fold train clip probabilities
                  data:RFCxData, # the run's data (with test truth: else nothing to score)
-                 prior='mean', # the prior the submission uses (not repeated)
+                 prior='mix', # the prior the submission uses (not repeated)
                  labels:pd.DataFrame|None=None, # `clip_labels` of `oof` (default: computed from `data`)
                 )->dict:
     "Test LWLRAP of the final stage post-processed with each other prior, for the record."
@@ -103,7 +106,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
                  rounds:int|None=None, # pseudo-label rounds (None: `default_rounds`)
-                 prior='mean', # odds-scaling target: 'mean' | 'mix' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mean: the best measured, see above)
+                 prior='mix', # odds-scaling target: 'mix' | 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mix: the best measured, see above)
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  progress:bool=True, # progress bars
@@ -198,7 +201,8 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     md = [f"# rfcx-nbdev run report", "", f"data: `{rep['data']}` ({rep['n_train']} train / {rep['n_test']} test recordings, "
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
           f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "", stage_table(rep), "",
-          f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" Test LWLRAP with the other priors: {alt}." if alt else '')
+          f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" The mixture set the prior of {len(ms)} species ({', '.join(ms) or 'none'}; the mean prior the rest)."
+                                                                   if (ms := rep['postprocess'].get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors: {alt}." if alt else '')
           + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
              f"Spearman {rep['postprocess']['prior_spearman']:.2f}." if 'prior_mae' in rep['postprocess'] else ''), "",
           "oof_tp_lwlrap (the headline, computable on real data): clip level, train recordings with TP rows scored by the fold "
@@ -239,7 +243,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=None, # pseudo-label rounds (default: 4 at the cpu preset's 0.9 pseudo-label threshold, 2 at the gpu preset's 0.5)
-                  prior:str='mean', # odds-scaling: mean (test vs train mean probabilities) | mix (a per-species mixture's prior where the TP/FP labels confirm it, else mean) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
+                  prior:str='mix', # odds-scaling: mix (a per-species mixture's prior where the TP/FP labels confirm it, else mean) | mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)
