@@ -135,7 +135,7 @@ def platt(p, # (N, K) probabilities
 # %% ../nbs/08_postproc.ipynb #ce736b81
 def rescale(p, # (N, K) test probabilities (K species)
             oof, # (M, K) out-of-fold clip probabilities of the train recordings (or a (K,) / scalar base prior, not for 'auto')
-            prior='mean', # 'mean' (mean-probability ratio, the pipeline's default) | 'mix' (mixture prior where the labels confirm it, else mean; needs labels) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV
+            prior='mean', # 'mean' (mean-probability ratio; needs no labels) | 'mix' (mixture prior where the labels confirm it, else mean; needs labels; the pipeline's default) | 'auto' (detection-rate ratio) | 'em' | 'rfcx' | 'none' | (K,) array | path to a prior CSV
             thresh:float=0.5, # detection threshold of 'auto'
             z:float|None=None, # shrinkage in standard errors (default: 5 for 'mean', 2 for 'auto')
             labels=None, # (M, K) known labels of the out-of-fold clips (1 TP, 0 FP, NaN): with a given prior, Platt-calibrate first
@@ -173,8 +173,7 @@ def rescale(p, # (N, K) test probabilities (K species)
 
 # %% ../nbs/08_postproc.ipynb #e12eae48
 from sklearn.metrics import roc_auc_score
-
-def _gauss(z, mu, sd): return np.exp(-.5*((z - mu)/sd)**2) / (sd*np.sqrt(2*np.pi))
+from scipy.stats import norm
 
 def mixture_fit(zt, # (N,) test clip logits of one species
                 zo, # (M,) out-of-fold train clip logits
@@ -189,7 +188,7 @@ def mixture_fit(zt, # (N,) test clip logits of one species
     mu0, sd0 = np.median(z), max(z.std()/2, min_sd); sd1, pi_tr, pi_te = sd0, .2, .2
     for _ in range(n_iter):
         pis = np.r_[np.full(no, pi_tr), np.full(len(zt), pi_te)]
-        f1, f0 = pis*_gauss(z, mu1, sd1), (1 - pis)*_gauss(z, mu0, sd0)
+        f1, f0 = pis*norm.pdf(z, mu1, sd1), (1 - pis)*norm.pdf(z, mu0, sd0)
         r = f1 / (f1 + f0 + 1e-300); r[:no][kp], r[:no][kn] = 1., 0.
         m1, m0 = (r*z).sum()/r.sum(), ((1 - r)*z).sum()/(1 - r).sum()
         sd1 = max(np.sqrt((r*(z - m1)**2).sum()/r.sum()), min_sd); sd0 = max(np.sqrt(((1 - r)*(z - m0)**2).sum()/(1 - r).sum()), min_sd)
