@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['RAVEN_LABELS', 'LABEL_COLS', 'Classes', 'as_classes', 'AnnotationError', 'read_annotations', 'species_names',
            'read_raven', 'AudioError', 'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'SpecCache', 'label_table',
-           'crop_target', 'crop_items', 'random_items', 'CropXY', 'NoiseGain', 'rfcx_dls', 'recording_folds',
-           'plot_recording', 'plot_batch']
+           'crop_target', 'template_labels', 'crop_items', 'random_items', 'CropXY', 'NoiseGain', 'rfcx_dls',
+           'recording_folds', 'plot_recording', 'plot_batch']
 
 # %% ../nbs/01_data.ipynb #050d054f
 import os, json, time, hashlib, warnings
@@ -15,6 +15,7 @@ from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np, pandas as pd
 import soundfile as sf, soxr, librosa
+from scipy.signal import correlate
 import torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.all import *
@@ -406,6 +407,48 @@ def crop_target(
 )->tuple:
     "Targets `y` (1, 0, soft or NaN = unknown) and weights `w` (0 where unknown) of a crop."
     return _crop_target(_label_arrays(labels), t0, t1, n_classes, min_overlap)
+
+# %% ../nbs/01_data.ipynb #74872751
+def _ncc(patch, strip):
+    "Normalised cross-correlation of `patch` (h, w) with `strip` (h, T) at every time offset: (T-w+1,)."
+    h, w = patch.shape; n = h*w
+    p = (patch - patch.mean()) / (patch.std() + 1e-6)
+    num = correlate(strip, p, mode='valid')[0]  # sum of p * window (p has zero mean, so the window's mean drops out)
+    c1, c2 = (np.concatenate([[0.], np.cumsum(a.sum(0, dtype=np.float64))]) for a in (strip, strip**2))
+    s1, s2 = c1[w:] - c1[:-w], c2[w:] - c2[:-w]
+    return num / (n*np.sqrt(np.maximum(s2/n - (s1/n)**2, 0)) + 1e-6)
+
+def template_labels(
+    cache, # `SpecCache` (or anything with `.cfg` and `[recording_id]` -> (n_mels, n_frames) spectrogram)
+    labels:pd.DataFrame, # label table; its TP rows are the templates
+    k:int=3, # matches kept per recording and class
+    thr:float=0.7, # lowest normalised cross-correlation of a match
+    weight:float=0.5, # loss weight of a match
+    min_frames:int=3, # boxes shorter than this are widened to it
+)->pd.DataFrame:
+    "Label rows (kind 'template', target 1) for the best matches of each TP box within its own recording."
+    cfg = cache.cfg; fps = cfg.fps
+    mf = librosa.mel_frequencies(n_mels=cfg.n_mels+2, fmin=cfg.fmin, fmax=cfg.fmax)[1:-1]  # mel band centres
+    known = labels[labels.kind.isin(['tp','fp'])]; rows = []
+    for (rid, c), g in known[known.kind=='tp'].groupby(['recording_id','cls']):
+        m = np.asarray(cache[rid], dtype=np.float32); T = m.shape[1]
+        own = known[(known.recording_id==rid) & (known.cls==c)]; cand = []
+        for b in g.itertuples():
+            r = np.flatnonzero((mf >= b.f_min) & (mf <= b.f_max))
+            if not len(r): r = [int(np.argmin(abs(mf - (b.f_min + b.f_max)/2)))]
+            r0, r1 = max(min(r)-1, 0), min(max(r)+2, cfg.n_mels)
+            f0 = min(int(b.t_min*fps), T-min_frames); f1 = min(max(int(np.ceil(b.t_max*fps)), f0+min_frames), T)
+            s = _ncc(m[r0:r1, f0:f1], m[r0:r1]); w = f1 - f0; t0 = np.arange(len(s))/fps
+            ov = np.minimum(t0[:,None] + w/fps, own.t_max.values) - np.maximum(t0[:,None], own.t_min.values)
+            s[(ov > .5*np.minimum(w/fps, (own.t_max - own.t_min).values)).any(1)] = -1  # not the labelled boxes themselves
+            peak = (s >= thr) & (s >= np.r_[-1, s[:-1]]) & (s >= np.r_[s[1:], -1])
+            cand += [(s[i], i/fps, (i+w)/fps, b.f_min, b.f_max) for i in np.flatnonzero(peak)]
+        keep = []
+        for sc, a, z, fa, fb in sorted(cand, reverse=True):  # best first, no two overlapping
+            if len(keep) == k: break
+            if all(min(z, kz) <= max(a, ka) for _, ka, kz, *_ in keep): keep.append((sc, a, z, fa, fb))
+        rows += [(rid, c, a, z, fa, fb, 1., weight, 'template') for _, a, z, fa, fb in keep]
+    return pd.DataFrame(rows, columns=LABEL_COLS).astype(dict(cls=int))
 
 # %% ../nbs/01_data.ipynb #5c3b1d10
 def crop_items(

@@ -71,6 +71,9 @@ class TrainConfig:
     p_tpfp:float=0.5 # fraction of a round's training items that are TP/FP crops (2nd place)
     pl_ensemble:bool=False # pseudo-label train recordings with the mean of all folds (5th place) instead of their out-of-fold model
     bg_frac:float=0. # fraction of training items that are random crops of train recordings (unlabelled classes: weak negatives)
+    template_k:int=0 # >0: up to this many template matches of each class's TP boxes per recording become positives (`template_labels`)
+    template_thr:float=0.7 # lowest normalised cross-correlation of a template match
+    template_weight:float=0.5 # loss weight of a template match
 
     def __post_init__(self):
         "Refuse an unknown loss name (it would otherwise train with BCE silently)."
@@ -111,7 +114,7 @@ def check_config(path, # the run folder's config.json
 # %% ../nbs/06_train.ipynb #f151855b
 PRESETS = dict(
     cpu=dict(arch='resnet18', epochs=10, round_epochs=5, bs=32, lr=1e-3, crop_len=5.12, n_folds=3, loss='bce', pool='max', p_drop=0.,
-             unknown_weight=0.2, bg_frac=0.3, pl_pos_thr=0.9,
+             unknown_weight=0.2, bg_frac=0.3, pl_pos_thr=0.9, template_k=3,
              spec=asdict(SpecConfig(sr=32000, n_fft=2048, hop=1024, n_mels=64))),
     gpu=dict(arch='resnet34', epochs=30, round_epochs=15, bs=32, lr=1e-3, crop_len=10.24, n_folds=5,
              spec=asdict(SpecConfig(sr=32000, n_fft=2048, hop=512, n_mels=128))),
@@ -313,12 +316,19 @@ def _rank0_first(f):
 
 # %% ../nbs/06_train.ipynb #220c80d3
 def fold_items(data:RFCxData, cfg:TrainConfig, extra_labels=None, extra_items=None)->tuple:
-    "(items, labels) of one stage: TP/FP crops (TP only for the unmasked baseline), plus any extra (pseudo) items and labels."
+    "(items, labels) of one stage: TP/FP crops (TP only for the unmasked baseline), background crops, any extra (pseudo) items and labels, then template-matched positives."
     labels = data.labels if extra_labels is None else pd.concat([data.labels, extra_labels], ignore_index=True)
     items = crop_items(data.labels, kinds=('tp','fp') if cfg.masked else ('tp',))
     if cfg.bg_frac > 0:  # background: random crops anywhere in the train recordings, redrawn every epoch
         items = pd.concat([items, random_items(data.train_ids, round(len(items)*cfg.bg_frac/(1-cfg.bg_frac)), seed=cfg.seed)], ignore_index=True)
     if extra_items is not None: items = pd.concat([items, extra_items], ignore_index=True)
+    if cfg.template_k > 0:  # computed once per data and setting (a few seconds)
+        key = (cfg.template_k, cfg.template_thr, cfg.template_weight)
+        memo = data.__dict__.setdefault('_templates', {})
+        if key not in memo: memo[key] = template_labels(data.cache, data.labels, *key)
+        tl = memo[key]
+        items = pd.concat([items, crop_items(tl, kinds=('template',))], ignore_index=True)
+        labels = pd.concat([labels, tl], ignore_index=True)
     return items, labels
 
 # %% ../nbs/06_train.ipynb #e8134711
