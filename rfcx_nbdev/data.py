@@ -437,7 +437,7 @@ def template_labels(
             r = np.flatnonzero((mf >= b.f_min) & (mf <= b.f_max))
             if not len(r): r = [int(np.argmin(abs(mf - (b.f_min + b.f_max)/2)))]
             r0, r1 = max(min(r)-1, 0), min(max(r)+2, cfg.n_mels)
-            f0 = min(int(b.t_min*fps), T-min_frames); f1 = min(max(int(np.ceil(b.t_max*fps)), f0+min_frames), T)
+            f0 = max(min(int(b.t_min*fps), T-min_frames), 0); f1 = min(max(int(np.ceil(b.t_max*fps)), f0+min_frames), T)
             s = _ncc(m[r0:r1, f0:f1], m[r0:r1]); w = f1 - f0; t0 = np.arange(len(s))/fps
             ov = np.minimum(t0[:,None] + w/fps, own.t_max.values) - np.maximum(t0[:,None], own.t_min.values)
             s[(ov > .5*np.minimum(w/fps, (own.t_max - own.t_min).values)).any(1)] = -1  # not the labelled boxes themselves
