@@ -39,8 +39,8 @@ def summary(rows:pd.DataFrame, ref:dict|None=None)->str:
     return '\n'.join(lines)
 
 def rank_corr(rows:pd.DataFrame)->dict:
-    "Spearman correlation with the test truth over every row that has both: the two truth-free metrics, and oof_train_lwlrap (the OOF train clips vs their full truth) for comparison."
-    r = rows[rows.stage.str.match(r'^(stage1|round\d+)$')]
+    "Spearman correlation with the test truth over every row that has both (each stage's models, and the last one blended with the template scores): the two truth-free metrics, and oof_train_lwlrap (the OOF train clips vs their full truth) for comparison."
+    r = rows[rows.stage.str.match(r'^(stage1|round\d+)( \+ templates \(w=[\d.]+\))?$')]
     return {k: float(r[[k, 'test_lwlrap']].dropna().corr(method='spearman').iloc[0, 1])
             for k in ('oof_tp_lwlrap', 'valid_masked_lwlrap', 'oof_train_lwlrap') if k in r}
 

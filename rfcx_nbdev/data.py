@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['RAVEN_LABELS', 'LABEL_COLS', 'Classes', 'as_classes', 'AnnotationError', 'read_annotations', 'species_names',
            'read_raven', 'AudioError', 'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'SpecCache', 'label_table',
-           'crop_target', 'template_labels', 'crop_items', 'random_items', 'CropXY', 'NoiseGain', 'rfcx_dls',
-           'recording_folds', 'plot_recording', 'plot_batch']
+           'crop_target', 'template_labels', 'template_scores', 'crop_items', 'random_items', 'CropXY', 'NoiseGain',
+           'rfcx_dls', 'recording_folds', 'plot_recording', 'plot_batch']
 
 # %% ../nbs/01_data.ipynb #050d054f
 import os, json, time, hashlib, warnings
@@ -418,6 +418,16 @@ def _ncc(patch, strip):
     s1, s2 = c1[w:] - c1[:-w], c2[w:] - c2[:-w]
     return num / (n*np.sqrt(np.maximum(s2/n - (s1/n)**2, 0)) + 1e-6)
 
+def _mel_centres(cfg): return librosa.mel_frequencies(n_mels=cfg.n_mels+2, fmin=cfg.fmin, fmax=cfg.fmax)[1:-1]
+
+def _box_patch(b, mf, n_mels, fps, T, min_frames=3):
+    "Mel rows [r0, r1) of box `b` (one row of margin each side) and its frames [f0, f1) (at least `min_frames`) in a T-frame spectrogram."
+    r = np.flatnonzero((mf >= b.f_min) & (mf <= b.f_max))
+    if not len(r): r = [int(np.argmin(abs(mf - (b.f_min + b.f_max)/2)))]
+    r0, r1 = max(min(r)-1, 0), min(max(r)+2, n_mels)
+    f0 = max(min(int(b.t_min*fps), T-min_frames), 0); f1 = min(max(int(np.ceil(b.t_max*fps)), f0+min_frames), T)
+    return r0, r1, f0, f1
+
 def template_labels(
     cache, # `SpecCache` (or anything with `.cfg` and `[recording_id]` -> (n_mels, n_frames) spectrogram)
     labels:pd.DataFrame, # label table; its TP rows are the templates
@@ -428,16 +438,13 @@ def template_labels(
 )->pd.DataFrame:
     "Label rows (kind 'template', target 1) for the best matches of each TP box within its own recording."
     cfg = cache.cfg; fps = cfg.fps
-    mf = librosa.mel_frequencies(n_mels=cfg.n_mels+2, fmin=cfg.fmin, fmax=cfg.fmax)[1:-1]  # mel band centres
+    mf = _mel_centres(cfg)
     known = labels[labels.kind.isin(['tp','fp'])]; rows = []
     for (rid, c), g in known[known.kind=='tp'].groupby(['recording_id','cls']):
         m = np.asarray(cache[rid], dtype=np.float32); T = m.shape[1]
         own = known[(known.recording_id==rid) & (known.cls==c)]; cand = []
         for b in g.itertuples():
-            r = np.flatnonzero((mf >= b.f_min) & (mf <= b.f_max))
-            if not len(r): r = [int(np.argmin(abs(mf - (b.f_min + b.f_max)/2)))]
-            r0, r1 = max(min(r)-1, 0), min(max(r)+2, cfg.n_mels)
-            f0 = max(min(int(b.t_min*fps), T-min_frames), 0); f1 = min(max(int(np.ceil(b.t_max*fps)), f0+min_frames), T)
+            r0, r1, f0, f1 = _box_patch(b, mf, cfg.n_mels, fps, T, min_frames)
             s = _ncc(m[r0:r1, f0:f1], m[r0:r1]); w = f1 - f0; t0 = np.arange(len(s))/fps
             ov = np.minimum(t0[:,None] + w/fps, own.t_max.values) - np.maximum(t0[:,None], own.t_min.values)
             s[(ov > .5*np.minimum(w/fps, (own.t_max - own.t_min).values)).any(1)] = -1  # not the labelled boxes themselves
@@ -449,6 +456,40 @@ def template_labels(
             if all(min(z, kz) <= max(a, ka) for _, ka, kz, *_ in keep): keep.append((sc, a, z, fa, fb))
         rows += [(rid, c, a, z, fa, fb, 1., weight, 'template') for _, a, z, fa, fb in keep]
     return pd.DataFrame(rows, columns=LABEL_COLS).astype(dict(cls=int))
+
+# %% ../nbs/01_data.ipynb #97328d40
+def template_scores(
+    cache, # `SpecCache` with every recording of `recording_ids` and of the TP rows
+    labels:pd.DataFrame, # label table; its TP rows are the templates
+    recording_ids, # recordings to score
+    folds:dict, # recording_id -> fold of the labelled recordings; recordings not in it (test) get the mean over folds
+    classes=RFCX_CLASSES, # `Classes` of the label table
+    min_frames:int=3, # boxes shorter than this are widened to it
+    progress:bool=True, # progress bar
+)->pd.DataFrame: # index recording_id, columns `classes.species_cols`; NaN where a species has no template (of another fold)
+    "Per recording and species, the best standardised peak normalised cross-correlation of the species' TP boxes (out of fold)."
+    cfg, cl, ids = cache.cfg, as_classes(classes), list(recording_ids); mf = _mel_centres(cfg)
+    tp = labels[labels.kind=='tp'].reset_index(drop=True); pt = []
+    for rid, g in tp.groupby('recording_id', sort=False):  # each template's patch, reading each recording once
+        m = np.asarray(cache[rid], dtype=np.float32)
+        for j, b in zip(g.index, g.itertuples()):
+            r0, r1, f0, f1 = _box_patch(b, mf, cfg.n_mels, cfg.fps, m.shape[1], min_frames); pt.append((j, r0, r1, m[r0:r1, f0:f1]))
+    pt.sort(key=lambda t: t[0]); s = np.full((len(tp), len(ids)), np.nan)
+    for i, rid in enumerate(progress_bar(ids, leave=False) if progress else ids):
+        m = np.asarray(cache[rid], dtype=np.float32)
+        for j, r0, r1, p in pt:
+            if p.shape[1] <= m.shape[1]: s[j, i] = _ncc(p, m[r0:r1]).max()
+    z = (s - np.nanmedian(s, 1, keepdims=True)) / (np.nanstd(s, 1, keepdims=True) + 1e-6)
+    tf, tsp = tp.recording_id.map(folds).values, cl.species[tp.cls.values]
+    fs = np.unique(list(folds.values())); fi = {f: n for n, f in enumerate(fs)}
+    out = np.full((len(ids), cl.n_species), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)  # all-NaN slices: no template of the species in the other folds
+        for k in np.unique(tsp):
+            by = np.stack([np.nanmax(np.where(((tsp == k) & (tf != f))[:, None], z, np.nan), 0) for f in fs])  # (folds, recordings)
+            out[:, k] = [by[fi[folds[r]], i] if r in folds else np.nanmean(by[:, i]) for i, r in enumerate(ids)]
+    return pd.DataFrame(out, index=pd.Index(ids, name='recording_id'), columns=cl.species_cols)
+
 
 # %% ../nbs/01_data.ipynb #5c3b1d10
 def crop_items(

@@ -9,20 +9,20 @@ from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib; import matplotlib.pyplot as plt
-from fastcore.basics import ifnone
+from fastcore.basics import ifnone, noop
 from fastcore.script import call_parse, Param
 from .data import *
 from .metrics import lwlrap
 from .train import *
 from .core import *
 from .pseudo import *
-from .postproc import rescale, mixture_rescale
+from .postproc import rescale, mixture_rescale, template_fit, template_blend
 from .synth import make_synth
 
 # %% auto #0
-__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_stage', 'other_priors', 'default_rounds', 'run_pipeline',
-           'stage_table', 'plot_stages', 'plot_detections', 'write_report', 'score_submission', 'rfcx_score',
-           'rfcx_pipeline', 'rfcx_demo']
+__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_stage', 'other_priors', 'template_step', 'default_rounds',
+           'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections', 'write_report', 'score_submission',
+           'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
@@ -90,31 +90,68 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
                  data:RFCxData, # the run's data (with test truth: else nothing to score)
                  prior='mix', # the prior the submission uses (not repeated)
                  labels:pd.DataFrame|None=None, # `clip_labels` of `oof` (default: computed from `data`)
+                 after=None, # applied to each post-processed table before scoring (the pipeline's template blend)
                 )->dict:
     "Test LWLRAP of the final stage post-processed with each other prior, for the record."
     if 'test' not in data.truth: return {}
     rfcx = data.classes.species_names is None and data.classes.n_species == len(RFCX_TEST_PRIOR)  # the RFCx species: its prior applies
     lab = clip_labels(oof, data.labels, data.classes) if labels is None else labels
-    return {pr: _test_lwlrap(postprocess(raw, oof, pr, lab)[0], data) for pr in ('none', 'mean', 'mix', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
+    after = ifnone(after, noop)
+    return {pr: _test_lwlrap(after(postprocess(raw, oof, pr, lab)[0]), data) for pr in ('none', 'mean', 'mix', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
+
+# %% ../nbs/10_pipeline.ipynb #23e989b1
+def template_step(data:RFCxData, # the run's data
+                  out, # the run folder (template_scores.csv is cached there)
+                  name:str, # the final stage's name (for the report rows)
+                  raw:pd.DataFrame, # the final stage's test clip probabilities
+                  oof:pd.DataFrame, # its out-of-fold train clip probabilities
+                  labels:pd.DataFrame, # `clip_labels` of `oof`
+                  blend='auto', # template weight: 'auto' (the best headline among `weights`) or a number in [0, 1]
+                  weights=(0., .25, .5, .75, 1.), # weights tried by 'auto'
+                  progress:bool=True,
+                 )->tuple: # (apply: test table -> blended table, info dict, report rows)
+    "Template scores of every recording, their calibration on the OOF clips' known labels, and the template weight."
+    fn = Path(out)/'template_scores.csv'
+    if not fn.exists():
+        ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress)
+        atomic_write(fn, ts.to_csv(float_format='%.6g'))
+    ts = pd.read_csv(fn, dtype={'recording_id':str}).set_index('recording_id')  # what a resumed run reads: the same numbers either way
+    to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw))
+    ab = template_fit(to, labels.loc[oof.index, oof.columns].values)
+    def bl(d, s, w): return pd.DataFrame(template_blend(d.values, s, ab, w), index=d.index, columns=d.columns)
+    search = [dict(weight=w, oof_tp_lwlrap=tp_lwlrap(bl(oof, to, w), data.labels, data.classes), test_lwlrap=_test_lwlrap(bl(raw, tt, w), data))
+              for w in weights]
+    w = 0. if ab is None else max(search, key=lambda r: r['oof_tp_lwlrap'])['weight'] if str(blend) == 'auto' else float(blend)
+    best = next((r for r in search if r['weight'] == w), None) or dict(oof_tp_lwlrap=tp_lwlrap(bl(oof, to, w), data.labels, data.classes), test_lwlrap=_test_lwlrap(bl(raw, tt, w), data))
+    row = dict(stage=f'{name} + templates (w={w:g})', oof_tp_lwlrap=best['oof_tp_lwlrap'], test_lwlrap=best['test_lwlrap'])
+    if 'train' in data.truth: row['oof_train_lwlrap'] = truth_lwlrap(bl(oof, to, w), data.truth['train'])
+    info = dict(weight=w, blend=str(blend), calibration=ab, search=search, n_templates=int((data.labels.kind=='tp').sum()))
+    return (lambda d: bl(d, tt, w)), info, [row]
+
 
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
-def default_rounds(cfg:TrainConfig)->int:
-    "Pseudo-label rounds when not given: 4 where positives are thresholded at 0.9 or above (the cpu preset), else 2 (`07_pseudo`: at 0.5 a third round lost)."
-    return 4 if cfg.pl_pos_thr >= .9 else 2
+def default_rounds(cfg:TrainConfig, # the run's configuration
+                   blend='auto', # the template weight (`template_step`)
+                  )->int:
+    "Pseudo-label rounds when not given: none at the cpu preset's 0.9 threshold with the template blend on (rounds did not add to the blend, above), 4 there without it; 2 at the gpu preset's 0.5 (`07_pseudo`: a third round lost)."
+    if cfg.pl_pos_thr < .9: return 2
+    return 0 if str(blend) == 'auto' or float(blend) > 0 else 4
 
 def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
-                 rounds:int|None=None, # pseudo-label rounds (None: `default_rounds`)
+                 rounds:int|None=None, # pseudo-label rounds (None: `default_rounds`: 0 for the cpu preset, 2 for the gpu one)
                  prior='mix', # odds-scaling target: 'mix' | 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mix: the best measured, see above)
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
+                 blend='auto', # template weight (`template_step`): 'auto' (picked by the headline on the OOF clips), a number in [0, 1], 0: off
                  progress:bool=True, # progress bars
                  **cfg_kw, # `TrainConfig` overrides
                 )->dict:
     "Run (or resume) the whole pipeline; returns the report dict."
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
-    cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg))
+    if str(blend) != 'auto' and not 0 <= float(blend) <= 1: raise ValueError(f"blend: {blend!r} is neither 'auto' nor a weight in [0, 1]")
+    cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg, blend))
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress)
     cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here
     atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
@@ -124,10 +161,14 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
     lab = clip_labels(oof, data.labels, data.classes)
     final, info = postprocess(raw, oof, prior, lab)
-    atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
-    atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
-    alt = other_priors(raw, oof, data, prior, lab)
+    atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
+    after = noop
+    if str(blend) == 'auto' or float(blend) > 0:
+        after, info['templates'], trows = template_step(data, out, name, raw, oof, lab, blend, progress=progress)
+        final = after(final); rows += trows + [dict(stage=f'{rows[-1]["stage"]} + templates', test_lwlrap=_test_lwlrap(final, data))]
+    alt = other_priors(raw, oof, data, prior, lab, after)
+    atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
         freq, t = data.truth['test'].loc[raw.index, raw.columns].values.mean(0), np.asarray(info['target_prior'])
         info.update(true_prior=freq.round(4).tolist(), prior_mae=float(np.abs(t - freq).mean()), prior_spearman=float(pd.Series(t).corr(pd.Series(freq), method='spearman')))
@@ -205,6 +246,10 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
                                                                    if (ms := rep['postprocess'].get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors: {alt}." if alt else '')
           + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
              f"Spearman {rep['postprocess']['prior_spearman']:.2f}." if 'prior_mae' in rep['postprocess'] else ''), "",
+          *([f"Template evidence (`template_step`; {tm['n_templates']} TP boxes): weight {tm['weight']:g} ({tm['blend']}). "
+             "Weights tried on the out-of-fold train clips, headline" + (" (test LWLRAP against truth)" if any(not np.isnan(r['test_lwlrap']) for r in tm['search']) else '')
+             + ": " + ', '.join(f"{r['weight']:g}: {_fmt(r['oof_tp_lwlrap'])}" + (f" ({_fmt(r['test_lwlrap'])})" if not np.isnan(r['test_lwlrap']) else '') for r in tm['search']) + ".", ""]
+            if (tm := rep['postprocess'].get('templates')) else []),
           "oof_tp_lwlrap (the headline, computable on real data): clip level, train recordings with TP rows scored by the fold "
           "model that did not train on them, their TP species as the positives. test_lwlrap: clip level, test recordings (never "
           "labelled) against truth; gap_closed: (test - constant) / (ceiling - constant). oof_train_lwlrap: the OOF train clips "
@@ -242,7 +287,7 @@ def rfcx_score(sub:str, # submission CSV
 def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
-                  rounds:int=None, # pseudo-label rounds (default: 4 at the cpu preset's 0.9 pseudo-label threshold, 2 at the gpu preset's 0.5)
+                  rounds:int=None, # pseudo-label rounds (default: 0 with the cpu preset and the template blend, 4 without the blend, 2 with the gpu preset)
                   prior:str='mix', # odds-scaling: mix (a per-species mixture's prior where the TP/FP labels confirm it, else mean) | mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
@@ -250,11 +295,12 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   seed:int=42, # seed
                   cache:str=None, # spectrogram cache folder (default OUT/cache; share one between runs of the same data)
                   ceiling:float=None, # full-label ceiling's test LWLRAP (bench/ceiling.py): the report adds the share of the gap closed
+                  blend:str='auto', # template weight: auto (picked by the headline on the out-of-fold train clips) | a number in [0, 1] | 0 (off)
                   set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
                  ):
     "Stage-1 training, pseudo-label rounds, test prediction and odds-scaling; writes OUT/submission.csv and a report."
     kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
-    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, **kw)
+    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, **kw)
     print(stage_table(rep)); print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")
 
 @call_parse

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
-           'platt', 'rescale', 'mixture_fit', 'mixture_rescale']
+           'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -217,3 +217,26 @@ def mixture_rescale(p, # (N, K) test clip probabilities
         if (m['mu1'] - m['mu0']) / np.sqrt((m['sd0']**2 + m['sd1']**2)/2) < sep_min: continue
         f[c], target[c], used[c] = prior_factor(m['pi_test'], base[c]), m['pi_test'], True
     return odds_scale(p, f), f, target, used
+
+# %% ../nbs/08_postproc.ipynb #54f4e5e0
+def template_fit(scores, # (M, K) template scores of the out-of-fold train clips (NaN: no template)
+                 labels, # (M, K) their known labels: 1 (a TP row), 0 (FP rows only), NaN (unknown)
+                )->tuple|None: # (a, b): probability sigmoid(a*score + b); None without both kinds of label
+    "Logistic map from template scores to probabilities, pooled over species, fitted on the known labels."
+    s, l = np.asarray(scores, dtype=np.float64), np.asarray(labels, dtype=np.float64)
+    k = ~np.isnan(s) & ~np.isnan(l)
+    if len(np.unique(l[k])) < 2: return None
+    lr = LogisticRegression().fit(s[k][:, None], l[k])
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+def template_blend(p, # (N, K) model probabilities
+                   scores, # (N, K) template scores (NaN: keep p)
+                   ab, # `template_fit` output (None: keep p)
+                   w:float, # weight of the templates, 0..1
+                  )->np.ndarray: # (N, K) probabilities
+    "sigmoid((1-w) logit(p) + w logit(q)), q = sigmoid(a*score + b), where a species has a template score."
+    p, s = np.asarray(p, dtype=np.float64), np.asarray(scores, dtype=np.float64)
+    if ab is None or w == 0: return p.copy()
+    lq = _logit(1 / (1 + np.exp(-(ab[0]*np.nan_to_num(s) + ab[1]))))  # clipped like the models' logits
+    return np.where(np.isnan(s), p, 1 / (1 + np.exp(-((1 - w)*_logit(p) + w*lq))))
+
