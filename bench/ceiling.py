@@ -32,7 +32,7 @@ def ceiling(data, out, seeds=(42,), preset='cpu', cache=None, **cfg_kw)->dict:
     res = []
     for s in seeds:
         t0 = time.time()
-        rep = run_pipeline(fl, out/f'ceiling_s{s}', preset, rounds=0, prior='none', cache=cache, progress=False,
+        rep = run_pipeline(fl, out/f'ceiling_s{s}', preset, rounds=0, prior='none', cache=cache, progress=False, blend=0,  # the models' ceiling
                            seed=s, masked=False, **{'template_k': 0, **cfg_kw})  # every call is labelled: nothing left for template matching to find
         res.append(rep['stages'][0]['test_lwlrap'])
         print(f"ceiling seed {s}: test LWLRAP {res[-1]:.4f} ({time.time()-t0:.0f} s)", flush=True)

@@ -5,7 +5,7 @@ reports the test clip LWLRAP (truth), the share of the gap closed between the co
 (`bench/ceiling.py`), the headline metric a user can compute without truth (oof_tp_lwlrap: out-of-fold train clips vs
 their TP labels), the OOF train clips vs truth, and the masked crop metric; then the rank correlation of the two
 truth-free metrics (and, for comparison, of the OOF train clips vs truth) with the test truth over every stage, config and seed.
-  python bench/partial_labels.py DATA OUT [--configs default,bg0] [--seeds 42,43,44] [--rounds 4] [--ceiling OUT_OF_CEILING/ceiling.json]
+  python bench/partial_labels.py DATA OUT [--configs default,bg0] [--seeds 42,43,44] [--rounds 4] [--blend 0] [--ceiling OUT_OF_CEILING/ceiling.json]
 Runs resume; OUT/partial_labels.json holds every row."""
 import json, sys, time
 from pathlib import Path
@@ -54,6 +54,7 @@ def main(data:str, # synthetic dataset folder
          prior:str='mix', # odds-scaling prior of the final stage (the pipeline's default); the others are scored too
          ceiling:str=None, # ceiling.json from bench/ceiling.py (adds the gap closed)
          cache:str=None, # spectrogram cache folder
+         blend:str='auto', # template weight of the final output (the pipeline's: auto; 0 for the models only)
          set:Param("TrainConfig overrides for every config, key=value ...", str, nargs='*')=None,
         ):
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t_all = time.time()
@@ -66,7 +67,7 @@ def main(data:str, # synthetic dataset folder
         for name in names:
             t0 = time.time()
             rep = run_pipeline(data, out/f'{name}_s{seed}', preset, rounds=rounds, prior=prior, cache=cache, progress=False,
-                               ceiling=ref['ceiling'] if ref else None, seed=seed, **{**CONFIGS[name], **parse_set(set)})
+                               ceiling=ref['ceiling'] if ref else None, seed=seed, blend=blend, **{**CONFIGS[name], **parse_set(set)})
             for st in rep['stages']: rows.append(dict(config=name, seed=seed, **st))
             for k, v in rep['test_lwlrap_other_priors'].items():
                 rows.append(dict(config=name, seed=seed, stage=f'final, prior {k}', test_lwlrap=v))

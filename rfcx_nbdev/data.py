@@ -457,7 +457,7 @@ def template_labels(
         rows += [(rid, c, a, z, fa, fb, 1., weight, 'template') for _, a, z, fa, fb in keep]
     return pd.DataFrame(rows, columns=LABEL_COLS).astype(dict(cls=int))
 
-# %% ../nbs/01_data.ipynb #97328d40
+# %% ../nbs/01_data.ipynb #d4dedb6d
 def template_scores(
     cache, # `SpecCache` with every recording of `recording_ids` and of the TP rows
     labels:pd.DataFrame, # label table; its TP rows are the templates

@@ -99,7 +99,7 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
     after = ifnone(after, noop)
     return {pr: _test_lwlrap(after(postprocess(raw, oof, pr, lab)[0]), data) for pr in ('none', 'mean', 'mix', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
 
-# %% ../nbs/10_pipeline.ipynb #23e989b1
+# %% ../nbs/10_pipeline.ipynb #217770c8
 def template_step(data:RFCxData, # the run's data
                   out, # the run folder (template_scores.csv is cached there)
                   name:str, # the final stage's name (for the report rows)
@@ -243,7 +243,7 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
           f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "", stage_table(rep), "",
           f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" The mixture set the prior of {len(ms)} species ({', '.join(ms) or 'none'}; the mean prior the rest)."
-                                                                   if (ms := rep['postprocess'].get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors: {alt}." if alt else '')
+                                                                   if (ms := rep['postprocess'].get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors{' (each then blended with the templates the same way)' if 'templates' in rep['postprocess'] else ''}: {alt}." if alt else '')
           + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
              f"Spearman {rep['postprocess']['prior_spearman']:.2f}." if 'prior_mae' in rep['postprocess'] else ''), "",
           *([f"Template evidence (`template_step`; {tm['n_templates']} TP boxes): weight {tm['weight']:g} ({tm['blend']}). "

@@ -218,7 +218,7 @@ def mixture_rescale(p, # (N, K) test clip probabilities
         f[c], target[c], used[c] = prior_factor(m['pi_test'], base[c]), m['pi_test'], True
     return odds_scale(p, f), f, target, used
 
-# %% ../nbs/08_postproc.ipynb #54f4e5e0
+# %% ../nbs/08_postproc.ipynb #b8329ffb
 def template_fit(scores, # (M, K) template scores of the out-of-fold train clips (NaN: no template)
                  labels, # (M, K) their known labels: 1 (a TP row), 0 (FP rows only), NaN (unknown)
                 )->tuple|None: # (a, b): probability sigmoid(a*score + b); None without both kinds of label
