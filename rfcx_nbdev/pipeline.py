@@ -111,6 +111,10 @@ def template_step(data:RFCxData, # the run's data
                   progress:bool=True,
                  )->tuple: # (apply: test table -> blended table, info dict, report rows)
     "Template scores of every recording, their calibration on the OOF clips' known labels, and the template weight."
+    l = labels.values
+    if not ((l == 0).any() and (l == 1).any()):  # positives only (Raven tables without negatives): nothing to calibrate on
+        return noop, dict(weight=0., blend=str(blend), calibration=None, search=[], n_templates=int((data.labels.kind=='tp').sum()),
+                          note='no clip with a known absence (FP rows): templates off'), []
     fn = Path(out)/'template_scores.csv'
     if not fn.exists():
         ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress)
@@ -166,7 +170,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     after = noop
     if str(blend) == 'auto' or float(blend) > 0:
         after, info['templates'], trows = template_step(data, out, name, raw, oof, lab, blend, progress=progress)
-        final = after(final); rows += trows + [dict(stage=f'{rows[-1]["stage"]} + templates', test_lwlrap=_test_lwlrap(final, data))]
+        if trows: final = after(final); rows += trows + [dict(stage=f'{rows[-1]["stage"]} + templates', test_lwlrap=_test_lwlrap(final, data))]
     alt = other_priors(raw, oof, data, prior, lab, after)
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
@@ -246,10 +250,11 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
                                                                    if (ms := rep['postprocess'].get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors{' (each then blended with the templates the same way)' if 'templates' in rep['postprocess'] else ''}: {alt}." if alt else '')
           + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
              f"Spearman {rep['postprocess']['prior_spearman']:.2f}." if 'prior_mae' in rep['postprocess'] else ''), "",
+          *([f"Template evidence: {tm['note']}.", ""] if (tm := rep['postprocess'].get('templates')) and 'note' in tm else []),
           *([f"Template evidence (`template_step`; {tm['n_templates']} TP boxes): weight {tm['weight']:g} ({tm['blend']}). "
              "Weights tried on the out-of-fold train clips, headline" + (" (test LWLRAP against truth)" if any(not np.isnan(r['test_lwlrap']) for r in tm['search']) else '')
              + ": " + ', '.join(f"{r['weight']:g}: {_fmt(r['oof_tp_lwlrap'])}" + (f" ({_fmt(r['test_lwlrap'])})" if not np.isnan(r['test_lwlrap']) else '') for r in tm['search']) + ".", ""]
-            if (tm := rep['postprocess'].get('templates')) else []),
+            if (tm := rep['postprocess'].get('templates')) and 'note' not in tm else []),
           "oof_tp_lwlrap (the headline, computable on real data): clip level, train recordings with TP rows scored by the fold "
           "model that did not train on them, their TP species as the positives. test_lwlrap: clip level, test recordings (never "
           "labelled) against truth; gap_closed: (test - constant) / (ceiling - constant). oof_train_lwlrap: the OOF train clips "
