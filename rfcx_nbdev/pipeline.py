@@ -100,6 +100,14 @@ def other_priors(raw:pd.DataFrame, # the final stage's test clip probabilities
     return {pr: _test_lwlrap(after(postprocess(raw, oof, pr, lab)[0]), data) for pr in ('none', 'mean', 'mix', 'auto', 'em') + (('rfcx',) if rfcx else ()) if pr != str(prior)}
 
 # %% ../nbs/10_pipeline.ipynb #217770c8
+def _blend_weight(blend)->str|float:
+    "'auto' or the template weight as a float in [0, 1]; a clear error otherwise."
+    if str(blend) == 'auto': return 'auto'
+    try: w = float(blend)
+    except ValueError: w = -1.
+    if not 0 <= w <= 1: raise ValueError(f"blend: {blend!r} is neither 'auto' nor a weight in [0, 1]")
+    return w
+
 def template_step(data:RFCxData, # the run's data
                   out, # the run folder (template_scores.csv is cached there)
                   name:str, # the final stage's name (for the report rows)
@@ -107,7 +115,7 @@ def template_step(data:RFCxData, # the run's data
                   oof:pd.DataFrame, # its out-of-fold train clip probabilities
                   labels:pd.DataFrame, # `clip_labels` of `oof`
                   blend='auto', # template weight: 'auto' (the best headline among `weights`) or a number in [0, 1]
-                  weights=(0., .25, .5, .75, 1.), # weights tried by 'auto'
+                  weights=(0., .25, .5, .75, 1.), # weights tried by 'auto' (and reported beside a fixed one)
                   progress:bool=True,
                  )->tuple: # (apply: test table -> blended table, info dict, report rows)
     "Template scores of every recording, their calibration on the OOF clips' known labels, and the template weight."
@@ -123,10 +131,12 @@ def template_step(data:RFCxData, # the run's data
     to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw))
     ab = template_fit(to, labels.loc[oof.index, oof.columns].values)
     def bl(d, s, w): return pd.DataFrame(template_blend(d.values, s, ab, w), index=d.index, columns=d.columns)
+    blend = _blend_weight(blend)
+    if blend != 'auto': weights = sorted({*weights, blend})  # a fixed weight is reported beside the grid's
     search = [dict(weight=w, oof_tp_lwlrap=tp_lwlrap(bl(oof, to, w), data.labels, data.classes), test_lwlrap=_test_lwlrap(bl(raw, tt, w), data))
               for w in weights]
-    w = 0. if ab is None else max(search, key=lambda r: r['oof_tp_lwlrap'])['weight'] if str(blend) == 'auto' else float(blend)
-    best = next((r for r in search if r['weight'] == w), None) or dict(oof_tp_lwlrap=tp_lwlrap(bl(oof, to, w), data.labels, data.classes), test_lwlrap=_test_lwlrap(bl(raw, tt, w), data))
+    w = 0. if ab is None else max(search, key=lambda r: r['oof_tp_lwlrap'])['weight'] if blend == 'auto' else blend
+    best = next(r for r in search if r['weight'] == w)
     row = dict(stage=f'{name} + templates (w={w:g})', oof_tp_lwlrap=best['oof_tp_lwlrap'], test_lwlrap=best['test_lwlrap'])
     if 'train' in data.truth: row['oof_train_lwlrap'] = truth_lwlrap(bl(oof, to, w), data.truth['train'])
     info = dict(weight=w, blend=str(blend), calibration=ab, search=search, n_templates=int((data.labels.kind=='tp').sum()))
@@ -139,7 +149,7 @@ def default_rounds(cfg:TrainConfig, # the run's configuration
                   )->int:
     "Pseudo-label rounds when not given: none at the cpu preset's 0.9 threshold with the template blend on (rounds did not add to the blend, above), 4 there without it; 2 at the gpu preset's 0.5 (`07_pseudo`: a third round lost)."
     if cfg.pl_pos_thr < .9: return 2
-    return 0 if str(blend) == 'auto' or float(blend) > 0 else 4
+    return 0 if _blend_weight(blend) != 0 else 4
 
 def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
@@ -153,9 +163,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  **cfg_kw, # `TrainConfig` overrides
                 )->dict:
     "Run (or resume) the whole pipeline; returns the report dict."
-    try: ok = str(blend) == 'auto' or 0 <= float(blend) <= 1
-    except ValueError: ok = False
-    if not ok: raise ValueError(f"blend: {blend!r} is neither 'auto' nor a weight in [0, 1]")
+    blend = _blend_weight(blend)  # a bad weight stops here, before the run folder is made
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
     cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg, blend))
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress)
@@ -170,7 +178,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
     atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
     after = noop
-    if str(blend) == 'auto' or float(blend) > 0:
+    if blend != 0:
         after, info['templates'], trows = template_step(data, out, name, raw, oof, lab, blend, progress=progress)
         if trows: final = after(final); rows += trows + [dict(stage=f'{rows[-1]["stage"]} + templates', test_lwlrap=_test_lwlrap(final, data))]
     alt = other_priors(raw, oof, data, prior, lab, after)
