@@ -48,11 +48,14 @@ def call_params(species:int, # species id, 0..23
                 songtype:int, # song type id (1, or 4 for species 16 and 23)
                 rng:np.random.Generator, # source of randomness
                 pattern:str=None, # override the class's pattern (used for noise distractors)
+                f_scale:float=1., # pitch factor of the caller (`plan_recording`'s `call_var`): the band moves, capped at 15 kHz
+                d_scale:float=1., # duration factor of the caller
                )->dict:
     "Draw one call of a class: its pattern parameters, duration and true frequency box (`f_min`, `f_max`)."
     r = _row(species, songtype)
-    pat, lo, hi = pattern or r.pattern, float(r.f_lo), float(r.f_hi)
-    w, d = hi-lo, float(rng.uniform(r.d_lo, r.d_hi))
+    f_scale = min(f_scale, 15000/float(r.f_hi))
+    pat, lo, hi = pattern or r.pattern, float(r.f_lo)*f_scale, float(r.f_hi)*f_scale
+    w, d = hi-lo, float(rng.uniform(r.d_lo, r.d_hi))*d_scale
     p = dict(pattern=pat, dur=d, seed=int(rng.integers(2**31)))
     if pat == 'whistle':
         f0, dep = rng.uniform(lo+.25*w, hi-.25*w), rng.uniform(.03, .12)*w
@@ -156,8 +159,8 @@ P_FP_ONLY, P_TP_CLASS, MEAN_FP = .25, .9, 4.
 
 def _ovl(a0, a1, b0, b1): return min(a1, b1) - max(a0, b0)
 
-def _event(rng, sp, st, duration, snr_db, pattern=None):
-    p = call_params(sp, st, rng, pattern)
+def _event(rng, sp, st, duration, snr_db, pattern=None, scale=(1., 1.)):
+    p = call_params(sp, st, rng, pattern, *scale)
     p['dur'] = min(p['dur'], duration*.9)
     t0 = float(rng.uniform(0, duration-p['dur']))
     return dict(species=sp, songtype=st, t_min=round(t0, 4), t_max=round(t0+p['dur'], 4),
@@ -169,13 +172,16 @@ def plan_recording(rid:str, # recording id
                    rng:np.random.Generator, # source of randomness for this recording
                    duration:float=60., # seconds
                    p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (in a recording with labels)
+                   call_var:float=0., # caller variation: 0 (every call of a class from one narrow pattern) .. 1 (pitch sd 8% and duration sd 25% between callers, 3% and 10% between calls)
                   )->dict:
     "Events, noise and (for train) TP/FP label rows of one recording, without audio."
-    events = []
+    events, sd = [], call_var*np.array([.08, .25, .03, .1])  # log-sd of the caller's pitch and duration, then of each call's
     for sp in np.flatnonzero(presence):
         sts = [1] if sp not in (16, 23) else [[1],[4],[1,4]][rng.choice(3, p=[.25,.25,.5])]
+        caller = np.exp(rng.normal(0, sd[:2])) if call_var else np.ones(2)  # no draw at 0: older datasets stay the same
         for _ in range(2 + rng.poisson(3)):
-            events.append(_event(rng, int(sp), int(rng.choice(sts)), duration, float(rng.uniform(-3, 15))))
+            sc = caller * np.exp(rng.normal(0, sd[2:])) if call_var else caller
+            events.append(_event(rng, int(sp), int(rng.choice(sts)), duration, float(rng.uniform(-3, 15)), scale=tuple(sc)))
     events.sort(key=lambda e: (e['t_min'], e['species'], e['songtype']))
     noise = dict(seed=int(rng.integers(2**31)), pink_db=0.,
                  insects=[(float(rng.uniform(2000, 12000)), float(rng.uniform(150, 600)), float(rng.uniform(5, 20)))
@@ -271,6 +277,7 @@ def plan_dataset(n_train:int=160, # train recordings
                  test_prior=RFCX_TEST_PRIOR, # per-species presence probability in test clips
                  train_rate=.13, # per-species presence probability in train clips (scalar or 24 values)
                  p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (`plan_recording`)
+                 call_var:float=0., # caller variation of the calls (`plan_recording`)
                 )->list:
     "Plans (events, noise, labels) of every recording, train first; no audio."
     rng = np.random.default_rng(seed)
@@ -281,7 +288,7 @@ def plan_dataset(n_train:int=160, # train recordings
     for s, split in enumerate(_SPLITS):
         for i, pr in enumerate(pres[split]):
             rid = ids[i] if split == 'train' else ids[n_train+i]
-            plans.append(plan_recording(rid, split, pr, np.random.default_rng([seed, s, i]), duration, p_label))
+            plans.append(plan_recording(rid, split, pr, np.random.default_rng([seed, s, i]), duration, p_label, call_var))
     return plans
 
 # %% ../nbs/00a_synth.ipynb #9bca8d5f
@@ -294,6 +301,7 @@ def make_synth(out, # output folder
                test_prior=RFCX_TEST_PRIOR, # per-species presence probability in test clips
                train_rate=.13, # per-species presence probability in train clips (scalar or 24 values)
                p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (sparser labels below 0.9)
+               call_var:float=0., # caller variation (`plan_recording`): 0 one narrow pattern per class; 1 callers differ in pitch and duration
                progress:bool=True, # show a progress bar
                n_workers:int=2, # processes rendering audio (0: in this process)
               )->Path:
@@ -307,11 +315,13 @@ def make_synth(out, # output folder
                 n_test=int(n_test), test_prior=[float(x) for x in tp_],
                 train_rate=float(train_rate) if np.ndim(train_rate) == 0 else [float(x) for x in train_rate])
     if p_label != P_TP_CLASS: meta['p_label'] = float(p_label)  # (absent at the default: older datasets stay valid)
+    if call_var: meta['call_var'] = float(call_var)
     mf = out/'truth'/'meta.json'
     if mf.exists() and json.loads(mf.read_text()) == meta: return out
     if mf.exists(): mf.unlink()   # a different dataset: regenerate, never trust it half-rewritten
     for d in ('train', 'test', 'truth'): (out/d).mkdir(parents=True, exist_ok=True)
-    plans = plan_dataset(n_train, n_test, seed, duration, tp_, train_rate, p_label)
+    if not 0 <= call_var <= 2: raise ValueError(f"call_var={call_var}: must be in [0, 2]")
+    plans = plan_dataset(n_train, n_test, seed, duration, tp_, train_rate, p_label, call_var)
     keep = {p['recording_id'] for p in plans}
     for d in ('train', 'test'):
         for f in (out/d).glob('*.flac'):
@@ -382,11 +392,12 @@ def rfcx_synth(out:str, # output folder
                test_prior:str='rfcx', # 'rfcx' (public RFCx test prior), 'flat', or 24 comma-separated probabilities
                train_rate:str='0.13', # balanced train presence at this mean rate, or 'test': train drawn at the test prior (the competition's case)
                p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (0.4: about 10 TP rows per class at 160 train)
+               call_var:float=0., # caller variation: 0 (each class one narrow pattern) .. 1 (callers differ: pitch sd 8%, duration sd 25%)
                n_workers:int=2, # processes rendering audio
                quiet:bool=False, # no progress bar
               ):
     "Write a synthetic RFCx-format dataset with full ground truth to `out`."
     tp_ = _prior(test_prior)
-    d = make_synth(out, n_train, n_test, seed, sr, duration, tp_, tp_ if train_rate == 'test' else float(train_rate), p_label, not quiet, n_workers)
+    d = make_synth(out, n_train, n_test, seed, sr, duration, tp_, tp_ if train_rate == 'test' else float(train_rate), p_label, call_var, not quiet, n_workers)
     tp, fp = pd.read_csv(d/'train_tp.csv'), pd.read_csv(d/'train_fp.csv')
     print(f'{d}: {n_train} train + {n_test} test recordings, {len(tp)} TP rows, {len(fp)} FP rows')
