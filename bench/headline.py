@@ -1,0 +1,65 @@
+#!/usr/bin/env python
+"""How well truth-free figures of the out-of-fold train clips pick the template weight, against the true test LWLRAP.
+For each pipeline run (its report.json; the run folder must still hold stage1/windows_*.csv and template_scores.csv),
+every weight of the template blend (0, .25, .5, .75, 1) is applied to stage 1's out-of-fold and test clips, and these are
+compared: tp_lwlrap (the report's headline), known_auc (per species, TP vs FP clips), pooled_auc (TP vs FP, all species),
+masked_lwlrap (clip LWLRAP over the known labels only), tp_rank (the TP clips' percentile per species).
+  python bench/headline.py RUN1/report.json RUN2/report.json ... [--data_root DIR]
+Prints Spearman with the test truth pooled, per dataset and within a run (mean), and the mean loss of the weight each picks."""
+import json, tempfile, warnings
+from pathlib import Path
+import numpy as np, pandas as pd
+from scipy.stats import spearmanr
+from sklearn.metrics import roc_auc_score
+from fastcore.script import call_parse, Param
+from rfcx_nbdev.train import RFCxData
+from rfcx_nbdev.pseudo import clip_probs, clip_labels, tp_lwlrap, truth_lwlrap
+from rfcx_nbdev.postproc import template_fit, template_blend
+from rfcx_nbdev.metrics import lwlrap
+
+def known_auc(p, y):
+    return float(np.mean([roc_auc_score(y[:, j][~np.isnan(y[:, j])], p[:, j][~np.isnan(y[:, j])]) for j in range(y.shape[1])
+                          if (y[:, j] == 1).any() and (y[:, j] == 0).any()]))
+def pooled_auc(p, y): m = ~np.isnan(y); return float(roc_auc_score(y[m], p[m]))
+def masked_lwlrap(p, y):
+    keep = (np.nan_to_num(y) == 1).any(1) & (y == 0).any(1)
+    return float(lwlrap(np.nan_to_num(y)[keep].astype(int), np.where(np.isnan(y), -np.inf, p)[keep]))
+def tp_rank(p, y): return float(np.nanmean(np.where(y == 1, pd.DataFrame(p).rank(pct=True).values, np.nan)))
+CANDIDATES = dict(known_auc=known_auc, pooled_auc=pooled_auc, masked_lwlrap=masked_lwlrap, tp_rank=tp_rank)
+
+def run_points(rep_file, data_root=None, weights=(0., .25, .5, .75, 1.), tmp=None)->list:
+    "One row per template weight of one run: test LWLRAP (truth) and every truth-free candidate."
+    r = json.loads(Path(rep_file).read_text()); run = Path(rep_file).parent; c = r['config']
+    cands = [Path(data_root or '.')/r['data']] + [a/r['data'] for a in run.resolve().parents]  # relative paths: the run's command ran in one of these
+    dd = next((p for p in cands if p.is_dir()), cands[0])
+    data = RFCxData(dd, cache_dir=tmp or tempfile.mkdtemp(), n_folds=c['n_folds'], seed=c['seed'])
+    w = pd.read_csv(next((run/'stage1').glob('windows_*.csv')), dtype={'recording_id': str})
+    raw = clip_probs(w[w.split == 'test'], data.classes).reindex(data.test_ids).fillna(0.)
+    oof = clip_probs(w[(w.split == 'train') & w.oof], data.classes)
+    y = clip_labels(oof, data.labels, data.classes).values
+    ts = pd.read_csv(run/'template_scores.csv', dtype={'recording_id': str}).set_index('recording_id')
+    to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw)); ab = template_fit(to, y)
+    out = []
+    for wt in weights:
+        po = pd.DataFrame(template_blend(oof.values, to, ab, wt), index=oof.index, columns=oof.columns)
+        pt = pd.DataFrame(template_blend(raw.values, tt, ab, wt), index=raw.index, columns=raw.columns)
+        out.append(dict(set=dd.name if dd.name != 'data' else dd.parent.name, run=str(run), w=wt, test=truth_lwlrap(pt, data.truth['test']),
+                        tp_lwlrap=tp_lwlrap(po, data.labels, data.classes), **{k: f(po.values, y) for k, f in CANDIDATES.items()}))
+    return out
+
+@call_parse
+def main(reports:Param("report.json files of pipeline runs on synthetic data", str, nargs='+'),
+         weights:str='0,0.25,0.5,0.75,1', # template weights compared (the pipeline's grid: 0,0.25,0.5,0.75)
+         data_root:str=None, # folder that relative data paths of the reports are relative to (default: the current one, then the run folder's parents)
+        ):
+    warnings.filterwarnings('ignore')
+    with tempfile.TemporaryDirectory() as tmp:  # RFCxData's cache folder: nothing is read from or written to it
+        d = pd.DataFrame([p for f in reports for p in run_points(f, data_root, [float(w) for w in weights.split(',')], tmp=tmp)])
+    ks = ['tp_lwlrap', *CANDIDATES]
+    def sp(g): return {k: round(float(spearmanr(g[k], g.test)[0]), 2) for k in ks}
+    print(f"{d.run.nunique()} runs, {len(d)} (run, weight) points; Spearman with the test LWLRAP:")
+    print('  pooled             ', sp(d))
+    for s, g in d.groupby('set'): print(f'  {s:19s}', sp(g))
+    print('  within a run (mean)', {k: round(float(np.nanmean([spearmanr(g[k], g.test)[0] for _, g in d.groupby('run')])), 2) for k in ks})
+    print('test LWLRAP lost by the weight each picks, mean over runs:',
+          {k: round(float(np.mean([g.test.max() - g.loc[g[k].idxmax(), 'test'] for _, g in d.groupby('run')])), 4) for k in ks})
