@@ -4,7 +4,7 @@ For each pipeline run (its report.json; the run folder must still hold stage1/wi
 every weight of the template blend (0, .25, .5, .75, 1) is applied to stage 1's out-of-fold and test clips, and these are
 compared: tp_lwlrap (the report's headline), known_auc (per species, TP vs FP clips), pooled_auc (TP vs FP, all species),
 masked_lwlrap (clip LWLRAP over the known labels only), tp_rank (the TP clips' percentile per species).
-  python bench/headline.py RUN1/report.json RUN2/report.json ... [--data_root DIR]
+  python bench/headline.py RUN1/report.json RUN2/report.json ... [--weights 0,0.25,0.5,0.75] [--data_root DIR]
 Prints Spearman with the test truth pooled, per dataset and within a run (mean), and the mean loss of the weight each picks."""
 import json, tempfile, warnings
 from pathlib import Path

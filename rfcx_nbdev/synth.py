@@ -310,6 +310,7 @@ def make_synth(out, # output folder
     if sr < 30000: raise ValueError(f"sr={sr}: must be >= 30000 (species bands reach 14 kHz)")
     if duration < 5: raise ValueError(f"duration={duration}: must be >= 5 s (calls last up to 3 s)")
     if n_train < 1 or n_test < 1: raise ValueError(f"n_train={n_train}, n_test={n_test}: both must be >= 1")
+    if not 0 <= call_var <= 2: raise ValueError(f"call_var={call_var}: must be in [0, 2]")  # before an existing dataset is touched
     tp_ = np.broadcast_to(np.asarray(test_prior, float), (N_SPECIES,))
     meta = dict(version=SYNTH_VERSION, seed=int(seed), sr=int(sr), duration=float(duration), n_train=int(n_train),
                 n_test=int(n_test), test_prior=[float(x) for x in tp_],
@@ -320,7 +321,6 @@ def make_synth(out, # output folder
     if mf.exists() and json.loads(mf.read_text()) == meta: return out
     if mf.exists(): mf.unlink()   # a different dataset: regenerate, never trust it half-rewritten
     for d in ('train', 'test', 'truth'): (out/d).mkdir(parents=True, exist_ok=True)
-    if not 0 <= call_var <= 2: raise ValueError(f"call_var={call_var}: must be in [0, 2]")
     plans = plan_dataset(n_train, n_test, seed, duration, tp_, train_rate, p_label, call_var)
     keep = {p['recording_id'] for p in plans}
     for d in ('train', 'test'):
