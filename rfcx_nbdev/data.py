@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['RAVEN_LABELS', 'LABEL_COLS', 'Classes', 'as_classes', 'AnnotationError', 'read_annotations', 'species_names',
            'read_raven', 'AudioError', 'load_audio', 'SpecConfig', 'melspec', 'MelSpec', 'SpecCache', 'label_table',
-           'crop_target', 'template_labels', 'template_scores', 'crop_items', 'random_items', 'CropXY', 'NoiseGain',
-           'rfcx_dls', 'recording_folds', 'plot_recording', 'plot_batch']
+           'crop_target', 'template_labels', 'template_bank', 'template_scores', 'crop_items', 'random_items', 'CropXY',
+           'NoiseGain', 'rfcx_dls', 'recording_folds', 'plot_recording', 'plot_batch']
 
 # %% ../nbs/01_data.ipynb #050d054f
 import os, json, time, hashlib, warnings
@@ -15,7 +15,6 @@ from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np, pandas as pd
 import soundfile as sf, soxr, librosa
-from scipy.signal import correlate
 import torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.all import *
@@ -25,6 +24,7 @@ from fastai.torch_core import set_seed
 from fastprogress.fastprogress import progress_bar
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 from .core import *
+from .templates import ncc, TemplateBank
 
 # %% ../nbs/01_data.ipynb #fbfcfaa7
 class Classes:
@@ -409,15 +409,6 @@ def crop_target(
     return _crop_target(_label_arrays(labels), t0, t1, n_classes, min_overlap)
 
 # %% ../nbs/01_data.ipynb #74872751
-def _ncc(patch, strip):
-    "Normalised cross-correlation of `patch` (h, w) with `strip` (h, T) at every time offset: (T-w+1,)."
-    h, w = patch.shape; n = h*w
-    p = (patch - patch.mean()) / (patch.std() + 1e-6)
-    num = correlate(strip, p, mode='valid')[0]  # sum of p * window (p has zero mean, so the window's mean drops out)
-    c1, c2 = (np.concatenate([[0.], np.cumsum(a.sum(0, dtype=np.float64))]) for a in (strip, strip**2))
-    s1, s2 = c1[w:] - c1[:-w], c2[w:] - c2[:-w]
-    return num / (n*np.sqrt(np.maximum(s2/n - (s1/n)**2, 0)) + 1e-6)
-
 def _mel_centres(cfg): return librosa.mel_frequencies(n_mels=cfg.n_mels+2, fmin=cfg.fmin, fmax=cfg.fmax)[1:-1]
 
 def _box_patch(b, mf, n_mels, fps, T, min_frames=3):
@@ -445,7 +436,7 @@ def template_labels(
         own = known[(known.recording_id==rid) & (known.cls==c)]; cand = []
         for b in g.itertuples():
             r0, r1, f0, f1 = _box_patch(b, mf, cfg.n_mels, fps, T, min_frames)
-            s = _ncc(m[r0:r1, f0:f1], m[r0:r1]); w = f1 - f0; t0 = np.arange(len(s))/fps
+            s = ncc(m[r0:r1, f0:f1], m[r0:r1]); w = f1 - f0; t0 = np.arange(len(s))/fps
             ov = np.minimum(t0[:,None] + w/fps, own.t_max.values) - np.maximum(t0[:,None], own.t_min.values)
             s[(ov > .5*np.minimum(w/fps, (own.t_max - own.t_min).values)).any(1)] = -1  # not the labelled boxes themselves
             peak = (s >= thr) & (s >= np.r_[-1, s[:-1]]) & (s >= np.r_[s[1:], -1])
@@ -458,38 +449,39 @@ def template_labels(
     return pd.DataFrame(rows, columns=LABEL_COLS).astype(dict(cls=int))
 
 # %% ../nbs/01_data.ipynb #d4dedb6d
+def template_bank(
+    cache, # `SpecCache` (or anything with `.cfg` and `[recording_id]` -> (n_mels, n_frames) spectrogram) with the TP rows' recordings
+    labels:pd.DataFrame, # label table; its TP rows are the templates
+    folds:dict, # recording_id -> fold of the labelled recordings
+    classes=RFCX_CLASSES, # `Classes` of the label table
+    min_frames:int=3, # boxes shorter than this are widened to it
+)->TemplateBank: # not yet fitted
+    "The TP boxes' spectrogram patches as a `templates.TemplateBank`, reading each recording once."
+    cfg, cl = cache.cfg, as_classes(classes); mf = _mel_centres(cfg)
+    tp = labels[labels.kind=='tp'].reset_index(drop=True); pt, rows = [None]*len(tp), np.zeros((len(tp), 2), int)
+    for rid, g in tp.groupby('recording_id', sort=False):
+        m = np.asarray(cache[rid], dtype=np.float32)
+        for j, b in zip(g.index, g.itertuples()):
+            r0, r1, f0, f1 = _box_patch(b, mf, cfg.n_mels, cfg.fps, m.shape[1], min_frames); pt[j], rows[j] = m[r0:r1, f0:f1], (r0, r1)
+    return TemplateBank(pt, rows, cl.species[tp.cls.values], tp.recording_id.map(folds).values, np.unique(list(folds.values())), cl.species_cols)
+
 def template_scores(
     cache, # `SpecCache` with every recording of `recording_ids` and of the TP rows
     labels:pd.DataFrame, # label table; its TP rows are the templates
-    recording_ids, # recordings to score
+    recording_ids, # recordings to score (and to standardise each template's peaks over)
     folds:dict, # recording_id -> fold of the labelled recordings; recordings not in it (test) get the mean over folds
     classes=RFCX_CLASSES, # `Classes` of the label table
     min_frames:int=3, # boxes shorter than this are widened to it
     progress:bool=True, # progress bar
+    save=None, # path: the fitted bank is saved there (`TemplateBank.save`), for `rfcx_predict` to score new recordings
 )->pd.DataFrame: # index recording_id, columns `classes.species_cols`; NaN where a species has no template (of another fold)
     "Per recording and species, the best standardised peak normalised cross-correlation of the species' TP boxes (out of fold)."
-    cfg, cl, ids = cache.cfg, as_classes(classes), list(recording_ids); mf = _mel_centres(cfg)
-    tp = labels[labels.kind=='tp'].reset_index(drop=True); pt = []
-    for rid, g in tp.groupby('recording_id', sort=False):  # each template's patch, reading each recording once
-        m = np.asarray(cache[rid], dtype=np.float32)
-        for j, b in zip(g.index, g.itertuples()):
-            r0, r1, f0, f1 = _box_patch(b, mf, cfg.n_mels, cfg.fps, m.shape[1], min_frames); pt.append((j, r0, r1, m[r0:r1, f0:f1]))
-    pt.sort(key=lambda t: t[0]); s = np.full((len(tp), len(ids)), np.nan)
-    for i, rid in enumerate(progress_bar(ids, leave=False) if progress else ids):
-        m = np.asarray(cache[rid], dtype=np.float32)
-        for j, r0, r1, p in pt:
-            if p.shape[1] <= m.shape[1]: s[j, i] = _ncc(p, m[r0:r1]).max()
-    z = (s - np.nanmedian(s, 1, keepdims=True)) / (np.nanstd(s, 1, keepdims=True) + 1e-6)
-    tf, tsp = tp.recording_id.map(folds).values, cl.species[tp.cls.values]
-    fs = np.unique(list(folds.values())); fi = {f: n for n, f in enumerate(fs)}
-    out = np.full((len(ids), cl.n_species), np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', RuntimeWarning)  # all-NaN slices: no template of the species in the other folds
-        for k in np.unique(tsp):
-            by = np.stack([np.nanmax(np.where(((tsp == k) & (tf != f))[:, None], z, np.nan), 0) for f in fs])  # (folds, recordings)
-            out[:, k] = [by[fi[folds[r]], i] if r in folds else np.nanmean(by[:, i]) for i, r in enumerate(ids)]
-    return pd.DataFrame(out, index=pd.Index(ids, name='recording_id'), columns=cl.species_cols)
-
+    ids = list(recording_ids); bank = template_bank(cache, labels, folds, classes, min_frames)
+    pk = np.zeros((len(bank), len(ids)))
+    for i, rid in enumerate(progress_bar(ids, leave=False) if progress else ids): pk[:, i] = bank.peaks(cache[rid])
+    bank.fit(pk)
+    if save is not None: bank.save(save)
+    return pd.DataFrame(bank.scores(pk, [folds.get(r) for r in ids]), index=pd.Index(ids, name='recording_id'), columns=bank.species_cols)
 
 # %% ../nbs/01_data.ipynb #5c3b1d10
 def crop_items(

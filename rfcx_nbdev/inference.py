@@ -323,6 +323,18 @@ def _recordings(audio, order)->tuple:
     else: errs += [('', r, 'no audio file for this recording id') for r in ids if r not in byid]
     return ids, [byid[r] for r in ids if r in byid], errs
 
+def _post(run, post)->tuple:
+    "(post-processing dict, `TemplateBank` or None) of a pipeline run folder (`RUN/post.json`), or (None, None) for `post='none'` or a run without one."
+    if post not in ('run', 'templates', 'none'): raise ValueError(f"post must be 'run', 'templates' or 'none', got {post!r}")
+    f = Path(run)/'post.json' if isinstance(run, (str, Path)) else None
+    if post == 'none' or f is None or not f.exists():
+        if post == 'templates': raise ValueError(f"post='templates' needs a pipeline run folder (with post.json), got {run}")
+        return None, None
+    pp = json.loads(f.read_text())
+    if not pp.get('templates'): return pp, None
+    from rfcx_nbdev.templates import TemplateBank  # numpy and scipy only
+    return pp, TemplateBank.load(f.with_name('templates.npz'))
+
 # %% ../nbs/09_inference.ipynb #855d4b43
 def predict_folder(
     run, # a `Run`, or a run folder (a pipeline run folder: its last stage)
@@ -342,20 +354,23 @@ def predict_folder(
     models=None, # fold models to score with (default: the run's)
     engine:str='auto', # 'onnx' (`OnnxRun`: CPU, full clip, the run's models), 'torch' (GPU, sliding, given `models`), 'auto': onnx where it applies
     threads:int=None, # ONNX Runtime threads (default: all cores but one)
-)->AttrDict: # out_csv, errors_csv, detections_csv, raven_dir, n_ok, n_failed, audio_s, seconds
+    post:str='run', # a pipeline run folder's post-processing: 'run' (its odds factors and template blend, `08_postproc.apply_post`), 'templates' (the blend only), 'none' (the models' scores)
+)->AttrDict: # out_csv, errors_csv, detections_csv, raven_dir, n_ok, n_failed, audio_s, seconds, post (what was applied)
     "Score every audio file; bad files are skipped and reported, everything else is predicted."
     t0 = time.perf_counter()
+    pp, bank = _post(run, post)
     cl, fps, sr, score, specs = _scorer(run, engine, device, models, full_clip, win_s, hop_s, threads, cache_dir)
     if isinstance(bands, (str, Path, pd.DataFrame)): bands = class_bands(pd.read_csv(bands) if not isinstance(bands, pd.DataFrame) else bands)
     out_csv = Path(out_csv); errors_csv = Path(ifnone(errors_csv, out_csv.with_name(out_csv.stem+'_errors.csv')))
     ids, paths, errs = _recordings(audio, order)
-    tables, dets, audio_s = [], [], 0.
+    tables, dets, audio_s, peaks = [], [], 0., {}
     it = specs(paths)
     for p, spec, err in (progress_bar(it, total=len(paths)) if progress else it):
         if err is not None:
             errs.append((str(p), p.stem, err)); print(f"rfcx_predict: skipped {p}: {err}", file=sys.stderr); continue
         w = score(spec); w.insert(0, 'recording_id', p.stem)
         tables.append(w); audio_s += spec.shape[-1]/fps
+        if bank is not None: peaks[p.stem] = bank.peaks(spec.float().cpu().numpy() if hasattr(spec, 'cpu') else spec)  # CUDA spectrograms are tensors
         if detections_csv is not None or raven_dir is not None:
             d = detections(w, cl, threshold, recording_id=p.stem); dets.append(d)
             if raven_dir is not None:
@@ -363,6 +378,11 @@ def predict_folder(
                 except Exception: nyq = sr/2
                 write_raven(d.drop(columns='recording_id'), Path(raven_dir)/f"{p.stem}.Raven.selections.txt", bands, nyq)
     clips = _clips(tables, cl) if tables else pd.DataFrame(columns=cl.species_cols)
+    if pp is not None and len(clips):
+        if bank is not None and bank.species_cols != list(clips.columns): raise ValueError(f"{run}/templates.npz: species {bank.species_cols} differ from the models' {list(clips.columns)}")
+        sc = None if bank is None else bank.scores(np.stack([peaks[r] for r in clips.index], 1))
+        from rfcx_nbdev.postproc import apply_post
+        clips = pd.DataFrame(apply_post(clips.values, pp, sc, prior=post == 'run'), index=clips.index, columns=clips.columns)
     done = [r for r in ids if r in clips.index]
     sub = clips.reindex(done).rename_axis('recording_id').reset_index()
     atomic_write(out_csv, sub.to_csv(index=False, float_format='%.6g'))
@@ -371,7 +391,8 @@ def predict_folder(
         dd = pd.concat(dets, ignore_index=True) if dets else detections(pd.DataFrame(columns=['t_min','t_max']+class_cols(cl.n)), cl, recording_id='')
         atomic_write(detections_csv, dd.to_csv(index=False, float_format='%.6g'))
     return AttrDict(out_csv=out_csv, errors_csv=errors_csv, detections_csv=detections_csv, raven_dir=raven_dir,
-                    n_ok=len(done), n_failed=len(errs), audio_s=audio_s, seconds=time.perf_counter()-t0)
+                    n_ok=len(done), n_failed=len(errs), audio_s=audio_s, seconds=time.perf_counter()-t0,
+                    post='none' if pp is None or (post == 'templates' and bank is None) else post)
 
 # %% ../nbs/09_inference.ipynb #ffe78314
 @call_parse
@@ -389,6 +410,7 @@ def rfcx_predict(
     quiet:bool=False, # no progress bar
     engine:str='auto', # 'onnx' (fast CPU path), 'torch' (the fold models in torch) or 'auto'
     threads:int=None, # ONNX Runtime threads (default: all cores but one)
+    post:str='run', # with a pipeline run folder: 'run' (its odds factors and template blend, as its submission), 'templates' (the blend only: recordings from another site), 'none' (the models' scores)
 ):
     "Score recordings with a trained run: clip CSV, detections, errors, optional Raven tables."
     data, out = Path(data), Path(out)
@@ -402,7 +424,7 @@ def rfcx_predict(
         bands = read_raven(data/'train')[0]
     r = predict_folder(models, audio, out, cache_dir=cache, detections_csv=out.with_name(out.stem+'_detections.csv'),
                        threshold=threshold, raven_dir=raven, bands=bands, order=order, win_s=win, hop_s=hop,
-                       full_clip=full_clip, progress=not quiet, device=device, engine=engine, threads=threads)
+                       full_clip=full_clip, progress=not quiet, device=device, engine=engine, threads=threads, post=post)
     print(f"rfcx_predict: {r.n_ok} recordings ({r.audio_s/3600:.2f} h) scored in {r.seconds:.1f} s "
-          f"({r.audio_s/max(r.seconds,1e-9):.0f}x real time), {r.n_failed} skipped -> {out}"
+          f"({r.audio_s/max(r.seconds,1e-9):.0f}x real time), {r.n_failed} skipped, post-processing: {r.post} -> {out}"
           + (f" (errors: {r.errors_csv})" if r.n_failed else ''))

@@ -16,7 +16,7 @@ from .metrics import lwlrap
 from .train import *
 from .core import *
 from .pseudo import *
-from .postproc import rescale, mixture_rescale, template_fit, template_blend
+from .postproc import rescale, mixture_rescale, template_fit, template_blend, platt_fit
 from .synth import make_synth
 
 # %% auto #0
@@ -42,6 +42,7 @@ def postprocess(raw:pd.DataFrame, # the final stage's test clip probabilities (`
     info = dict(prior=str(prior), target_prior=np.asarray(target).round(4).tolist(),
                 factor=np.asarray(f).tolist())
     if used is not None: info['mixture_species'] = raw.columns[used].tolist()
+    if lab is not None and str(prior) not in ('mix', 'mean', 'auto', 'em', 'none'): info['platt'] = platt_fit(oof.values, lab).tolist()  # what `rescale` applied first
     return pd.DataFrame(p, index=raw.index, columns=raw.columns), info
 
 # %% ../nbs/10_pipeline.ipynb #52734842
@@ -123,9 +124,9 @@ def template_step(data:RFCxData, # the run's data
     if not ((l == 0).any() and (l == 1).any()):  # positives only (Raven tables without negatives): nothing to calibrate on
         return noop, dict(weight=0., blend=str(blend), calibration=None, search=[], n_templates=int((data.labels.kind=='tp').sum()),
                           note='no clip with a known absence (FP rows): templates off'), []
-    fn = Path(out)/'template_scores.csv'
-    if not fn.exists():
-        ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress)
+    fn, bf = Path(out)/'template_scores.csv', Path(out)/'templates.npz'
+    if not (fn.exists() and bf.exists()):  # the bank is what `rfcx_predict` scores new recordings with
+        ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress, save=bf)
         atomic_write(fn, ts.to_csv(float_format='%.6g'))
     ts = pd.read_csv(fn, dtype={'recording_id':str}).set_index('recording_id')  # what a resumed run reads: the same numbers either way
     to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw))
@@ -182,6 +183,10 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         after, info['templates'], trows = template_step(data, out, name, raw, oof, lab, blend, progress=progress)
         if trows: final = after(final); rows += trows + [dict(stage=f'{rows[-1]["stage"]} + templates', test_lwlrap=_test_lwlrap(final, data))]
     alt = other_priors(raw, oof, data, prior, lab, after)
+    tm = info.get('templates') or {}  # what `rfcx_predict` applies to new recordings (`08_postproc.apply_post`)
+    post = dict(prior=info['prior'], factor=info['factor'], platt=info.get('platt'),
+                templates=dict(calibration=tm['calibration'], weight=tm['weight']) if tm.get('calibration') and tm['weight'] > 0 else None)
+    atomic_write(out/'post.json', json.dumps(post, indent=1))
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
         freq, t = data.truth['test'].loc[raw.index, raw.columns].values.mean(0), np.asarray(info['target_prior'])

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
-           'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend']
+           'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend', 'apply_post']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -240,3 +240,18 @@ def template_blend(p, # (N, K) model probabilities
     lq = _logit(1 / (1 + np.exp(-(ab[0]*np.nan_to_num(s) + ab[1]))))  # clipped like the models' logits
     return np.where(np.isnan(s), p, 1 / (1 + np.exp(-((1 - w)*_logit(p) + w*lq))))
 
+
+# %% ../nbs/08_postproc.ipynb #09820fea
+def apply_post(p, # (N, K) the models' clip probabilities
+               post:dict, # a run's post-processing (`RUN/post.json`): factor, platt (or None), templates (calibration, weight; or None)
+               scores=None, # (N, K) template scores of the same clips (`TemplateBank.scores`); None: no blend
+               prior:bool=True, # apply the odds factors (False: the template blend only)
+              )->np.ndarray: # (N, K) probabilities
+    "The run's Platt map and odds factors (`rescale`), then its template blend (`template_blend`)."
+    p = np.asarray(p, dtype=np.float64)
+    if prior:
+        if post.get('platt') is not None: p = platt(p, np.asarray(post['platt']))
+        p = odds_scale(p, np.asarray(post['factor'], dtype=np.float64))
+    tm = post.get('templates')
+    if tm and scores is not None: p = template_blend(p, scores, tm['calibration'], tm['weight'])
+    return p
