@@ -241,7 +241,7 @@ def template_blend(p, # (N, K) model probabilities
     return np.where(np.isnan(s), p, 1 / (1 + np.exp(-((1 - w)*_logit(p) + w*lq))))
 
 
-# %% ../nbs/08_postproc.ipynb #09820fea
+# %% ../nbs/08_postproc.ipynb #bb296e56
 def apply_post(p, # (N, K) the models' clip probabilities
                post:dict, # a run's post-processing (`RUN/post.json`): factor, platt (or None), templates (calibration, weight; or None)
                scores=None, # (N, K) template scores of the same clips (`TemplateBank.scores`); None: no blend
