@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 import numpy as np
 from scipy.signal import correlate
+from scipy.fft import rfft, irfft, next_fast_len
 from fastcore.basics import patch_to
 from .core import atomic_write
 
@@ -48,10 +49,25 @@ class TemplateBank:
     __repr__ = lambda self: f"TemplateBank({len(self)} templates, {len(np.unique(self.species))} species{'' if self.med is None else ', fitted'})"
 
     def peaks(self, spec)->np.ndarray: # (n,) NaN where a template is longer than the recording
-        "Each template's peak `ncc` along its rows of one (n_mels, T) spectrogram."
-        m = np.asarray(spec, dtype=np.float32)
-        return np.array([ncc(p, m[r0:r1]).max() if p.shape[1] <= m.shape[1] else np.nan
-                         for p, (r0, r1) in zip(self.patches, self.rows)], dtype=np.float64)
+        "Each template's peak `ncc` along its rows of one (n_mels, T) spectrogram (by row FFTs, below)."
+        m = np.asarray(spec, dtype=np.float64); H, T = m.shape; n = next_fast_len(T, real=True)
+        M, Q = rfft(m, n, axis=1), self._spectra(n)
+        S = np.zeros((2, H+1, T+1)); S[0, 1:, 1:] = m.cumsum(0).cumsum(1); S[1, 1:, 1:] = (m*m).cumsum(0).cumsum(1)  # 2-D prefix sums
+        out = np.full(len(self), np.nan)
+        for j, (q, (r0, r1)) in enumerate(zip(Q, self.rows)):
+            h, w = self.patches[j].shape
+            if w > T: continue
+            num = irfft(np.einsum('ij,ij->j', M[r0:r1], q), n)[:T-w+1]  # sum over rows of each row's correlation
+            s1, s2 = S[:, r1, w:] - S[:, r0, w:] - S[:, r1, :T-w+1] + S[:, r0, :T-w+1]; k = h*w  # window sums of m and m**2
+            out[j] = (num / (k*np.sqrt(np.maximum(s2/k - (s1/k)**2, 0)) + 1e-6)).max()
+        return out
+
+    def _spectra(self, n:int)->list:
+        "Each standardised patch's conjugate row FFTs at length `n`, kept for the last `n` (recordings of one length share them)."
+        if getattr(self, '_n', None) != n:
+            self._q = [np.conj(rfft((p - p.mean()) / (p.std() + 1e-6), n, axis=1)) for p in (a.astype(np.float64) for a in self.patches)]
+            self._n = n
+        return self._q
 
     def fit(self, peaks): # (n, R) `peaks` of the reference recordings, one column each
         "Each template's median and standard deviation over the reference recordings."
