@@ -3,7 +3,10 @@
 - random: LWLRAP of random scores on the test recordings;
 - constant: every test clip ranked by the test truth's own species frequencies (an oracle that ignores the audio);
 - ceiling: the same preset trained with every call labelled (all train rows of truth/events.csv as TP rows, no FP rows,
-  unlabelled classes taken as absent, no template matching), stage 1 only, mean +- sd over seeds.
+  unlabelled classes taken as absent, no template matching), stage 1 only, mean +- sd over seeds: the models' ceiling;
+- recipe_ceiling: the same models with the pipeline's default post-processing, fitted on the full labels: the `mix`
+  prior, then the template blend with every train call as a template, its calibration and weight chosen on the train
+  truth (out of fold). This is the roof of the default output (`rfcx_pipeline`), which blends template scores.
   python bench/ceiling.py DATA OUT [--seeds 42,43,44] [--preset cpu] [--set key=value ...]
 Prints the figures and writes OUT/ceiling.json; runs resume (one run folder per seed)."""
 import json, os, sys, time
@@ -11,8 +14,9 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse, Param
 from rfcx_nbdev.core import ANN_COLS, atomic_write
-from rfcx_nbdev.train import parse_set
-from rfcx_nbdev.pipeline import run_pipeline, reference_scores
+from rfcx_nbdev.train import parse_set, RFCxData, TrainConfig
+from rfcx_nbdev.pseudo import clip_probs, truth_lwlrap
+from rfcx_nbdev.pipeline import run_pipeline, reference_scores, test_table, postprocess, template_step
 
 def full_label_copy(data, # a synthetic dataset (with truth/events.csv)
                     out, # folder of the copy: audio, truth and sample submission are linked, not copied
@@ -26,19 +30,38 @@ def full_label_copy(data, # a synthetic dataset (with truth/events.csv)
     atomic_write(out/'train_fp.csv', lambda f: pd.DataFrame(columns=ANN_COLS).to_csv(f, index=False), mode='w')
     return out
 
+def recipe_ceiling(fl, # the full-label copy (`full_label_copy`)
+                   run, # a ceiling run folder (its stage1 windows)
+                   cache=None, # spectrogram cache (default RUN/cache, as the run's)
+                  )->tuple: # (test LWLRAP, template weight)
+    "The ceiling run's models post-processed as the pipeline's default, with the full labels: mix prior, then the template blend."
+    run = Path(run); c = TrainConfig.from_json(run/'stage1'/'config.json')
+    data = RFCxData(fl, c.spec_cfg, cache_dir=cache or run/'cache', n_folds=c.n_folds, seed=c.seed).build_cache(progress=False)
+    w = pd.read_csv(next((run/'stage1').glob('windows_*.csv')), dtype={'recording_id': str})
+    raw, oof = test_table(data, clip_probs(w[w.split=='test'], data.classes)), clip_probs(w[(w.split=='train') & w.oof], data.classes)
+    lab = data.truth['train'].loc[oof.index, oof.columns].astype(float)  # every clip label known
+    final, _ = postprocess(raw, oof, 'mix', lab)
+    after, info, _ = template_step(data, run, 'stage1', raw, oof, lab, 'auto', progress=False)  # every call a template; the weight by the OOF train truth
+    return truth_lwlrap(after(final), data.truth['test']), info['weight']
+
 def ceiling(data, out, seeds=(42,), preset='cpu', cache=None, **cfg_kw)->dict:
     "Train the full-label runs; returns the reference points with the ceiling's per-seed test LWLRAP."
     out = Path(out); fl = full_label_copy(data, out/'full_labels')
-    res = []
+    res, rc = [], []
     for s in seeds:
         t0 = time.time()
         rep = run_pipeline(fl, out/f'ceiling_s{s}', preset, rounds=0, prior='none', cache=cache, progress=False, blend=0,  # the models' ceiling
                            seed=s, masked=False, **{'template_k': 0, **cfg_kw})  # every call is labelled: nothing left for template matching to find
-        res.append(rep['stages'][0]['test_lwlrap'])
-        print(f"ceiling seed {s}: test LWLRAP {res[-1]:.4f} ({time.time()-t0:.0f} s)", flush=True)
+        res.append(rep['stages'][0]['test_lwlrap']); t1 = time.time()
+        rc.append(recipe_ceiling(fl, out/f'ceiling_s{s}', cache))
+        print(f"ceiling seed {s}: test LWLRAP {res[-1]:.4f} ({t1-t0:.0f} s); with the default post-processing {rc[-1][0]:.4f} "
+              f"(template weight {rc[-1][1]:g}, {time.time()-t1:.0f} s)", flush=True)
     truth = pd.read_csv(Path(data)/'truth'/'test.csv', dtype={'recording_id':str}).set_index('recording_id')
     return dict(reference_scores(truth), ceiling=float(np.mean(res)), ceiling_sd=float(np.std(res, ddof=1)) if len(res) > 1 else None,
-                ceiling_runs=res, seeds=list(seeds), data=str(data), preset=preset, overrides=cfg_kw)
+                ceiling_runs=res, recipe_ceiling=float(np.mean([r for r, _ in rc])),
+                recipe_ceiling_sd=float(np.std([r for r, _ in rc], ddof=1)) if len(rc) > 1 else None,
+                recipe_ceiling_runs=[r for r, _ in rc], recipe_weights=[w for _, w in rc],
+                seeds=list(seeds), data=str(data), preset=preset, overrides=cfg_kw)
 
 @call_parse
 def main(data:str, # synthetic dataset folder
@@ -49,7 +72,8 @@ def main(data:str, # synthetic dataset folder
          set:Param("TrainConfig overrides, key=value ...", str, nargs='*')=None,
         ):
     r = ceiling(data, out, [int(s) for s in seeds.split(',')], preset, cache, **parse_set(set))
-    sd = f" +- {r['ceiling_sd']:.4f}" if r['ceiling_sd'] is not None else ''
+    sd = lambda k: f" +- {r[k]:.4f}" if r[k] is not None else ''
     print(f"{data}: random {r['random']:.4f} | constant (test frequencies, oracle) {r['constant']:.4f} | "
-          f"full-label ceiling {r['ceiling']:.4f}{sd} over seeds {r['seeds']}")
+          f"full-label ceiling: models {r['ceiling']:.4f}{sd('ceiling_sd')}, with the default post-processing "
+          f"{r['recipe_ceiling']:.4f}{sd('recipe_ceiling_sd')} over seeds {r['seeds']}")
     atomic_write(Path(out)/'ceiling.json', lambda f: json.dump(dict(r, command='python ' + ' '.join(sys.argv)), f, indent=1), mode='w')
