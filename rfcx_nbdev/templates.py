@@ -49,7 +49,7 @@ class TemplateBank:
     __repr__ = lambda self: f"TemplateBank({len(self)} templates, {len(np.unique(self.species))} species{'' if self.med is None else ', fitted'})"
 
     def peaks(self, spec)->np.ndarray: # (n,) NaN where a template is longer than the recording
-        "Each template's peak `ncc` along its rows of one (n_mels, T) spectrogram (by row FFTs, below)."
+        "Each template's peak `ncc` along its rows of one (n_mels, T) spectrogram (computed by row FFTs, above)."
         m = np.asarray(spec, dtype=np.float64); H, T = m.shape; n = next_fast_len(T, real=True)
         M, Q = rfft(m, n, axis=1), self._spectra(n)
         S = np.zeros((2, H+1, T+1)); S[0, 1:, 1:] = m.cumsum(0).cumsum(1); S[1, 1:, 1:] = (m*m).cumsum(0).cumsum(1)  # 2-D prefix sums
