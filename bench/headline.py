@@ -1,11 +1,14 @@
 #!/usr/bin/env python
-"""How well truth-free figures of the out-of-fold train clips pick the template weight, against the true test LWLRAP.
-For each pipeline run (its report.json; the run folder must still hold stage1/windows_*.csv and template_scores.csv),
-every weight of the template blend (0, .25, .5, .75, 1) is applied to stage 1's out-of-fold and test clips, and these are
-compared: tp_lwlrap (the report's headline), known_auc (per species, TP vs FP clips), pooled_auc (TP vs FP, all species),
+"""Do truth-free figures of the out-of-fold train clips track the true test LWLRAP? Two kinds of point are compared:
+- a pipeline run (its report.json; the run folder must still hold stage1/windows_*.csv and template_scores.csv): every
+  weight of the template blend (0, .25, .5, .75, 1) applied to stage 1's out-of-fold and test clips, one point each;
+- a trained stage folder (RUN/stage1, RUN/round2, an ablation's stage1; its run folder's report.json names the data):
+  the models' own clip scores, one point (stages, rounds and training settings).
+Figures: tp_lwlrap (the report's headline), known_auc (per species, TP vs FP clips), pooled_auc (TP vs FP, all species),
 masked_lwlrap (clip LWLRAP over the known labels only), tp_rank (the TP clips' percentile per species).
-  python bench/headline.py RUN1/report.json RUN2/report.json ... [--weights 0,0.25,0.5,0.75] [--data_root DIR]
-Prints Spearman with the test truth pooled, per dataset and within a run (mean), and the mean loss of the weight each picks."""
+  python bench/headline.py RUN1/report.json RUN2/report.json ... [--stages RUN/stage1 RUN/round1 ...] [--weights 0,0.25,0.5,0.75] [--data_root DIR]
+Prints Spearman with the test truth over all points, the blend points and the stage points, per dataset and within a
+run (mean), and the mean loss of the template weight each figure picks."""
 import json, tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -27,39 +30,61 @@ def masked_lwlrap(p, y):
 def tp_rank(p, y): return float(np.nanmean(np.where(y == 1, pd.DataFrame(p).rank(pct=True).values, np.nan)))
 CANDIDATES = dict(known_auc=known_auc, pooled_auc=pooled_auc, masked_lwlrap=masked_lwlrap, tp_rank=tp_rank)
 
-def run_points(rep_file, data_root=None, weights=(0., .25, .5, .75, 1.), tmp=None)->list:
-    "One row per template weight of one run: test LWLRAP (truth) and every truth-free candidate."
+def run_data(rep_file, data_root=None, tmp=None):
+    "The `RFCxData` a run's report.json names, with the run's folds."
     r = json.loads(Path(rep_file).read_text()); run = Path(rep_file).parent; c = r['config']
     cands = [Path(data_root or '.')/r['data']] + [a/r['data'] for a in run.resolve().parents]  # relative paths: the run's command ran in one of these
-    dd = next((p for p in cands if p.is_dir()), cands[0])
-    data = RFCxData(dd, cache_dir=tmp or tempfile.mkdtemp(), n_folds=c['n_folds'], seed=c['seed'])
-    w = pd.read_csv(next((run/'stage1').glob('windows_*.csv')), dtype={'recording_id': str})
+    dd = next((p for p in cands if p.is_dir()), None)
+    if dd is None: raise FileNotFoundError(f"{rep_file}: its data folder {r['data']!r} is not found (--data_root)")
+    return dd, RFCxData(dd, cache_dir=tmp or tempfile.mkdtemp(), n_folds=c['n_folds'], seed=c['seed'])
+
+def stage_clips(data, stage):
+    "A stage folder's test clips, out-of-fold train clips and their known labels, from its windows file."
+    w = pd.read_csv(next(Path(stage).glob('windows_*.csv')), dtype={'recording_id': str})
     raw = clip_probs(w[w.split == 'test'], data.classes).reindex(data.test_ids).fillna(0.)
     oof = clip_probs(w[(w.split == 'train') & w.oof], data.classes)
-    y = clip_labels(oof, data.labels, data.classes).values
+    return raw, oof, clip_labels(oof, data.labels, data.classes).values
+
+def _name(dd): return dd.name if dd.name != 'data' else dd.parent.name
+
+def stage_point(stage, data_root=None, tmp=None)->dict:
+    "One row for a trained stage folder (the models' clip scores, no post-processing)."
+    dd, data = run_data(Path(stage).parent/'report.json', data_root, tmp); raw, oof, y = stage_clips(data, stage)
+    return dict(set=_name(dd), run=str(stage), kind='stage', w=np.nan, test=truth_lwlrap(raw, data.truth['test']),
+                tp_lwlrap=tp_lwlrap(oof, data.labels, data.classes), **{k: f(oof.values, y) for k, f in CANDIDATES.items()})
+
+def run_points(rep_file, data_root=None, weights=(0., .25, .5, .75, 1.), tmp=None)->list:
+    "One row per template weight of one run: test LWLRAP (truth) and every truth-free candidate."
+    run = Path(rep_file).parent; dd, data = run_data(rep_file, data_root, tmp)
+    raw, oof, y = stage_clips(data, run/'stage1')
     ts = pd.read_csv(run/'template_scores.csv', dtype={'recording_id': str}).set_index('recording_id')
     to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw)); ab = template_fit(to, y)
     out = []
     for wt in weights:
         po = pd.DataFrame(template_blend(oof.values, to, ab, wt), index=oof.index, columns=oof.columns)
         pt = pd.DataFrame(template_blend(raw.values, tt, ab, wt), index=raw.index, columns=raw.columns)
-        out.append(dict(set=dd.name if dd.name != 'data' else dd.parent.name, run=str(run), w=wt, test=truth_lwlrap(pt, data.truth['test']),
+        out.append(dict(set=_name(dd), run=str(run), kind='blend', w=wt, test=truth_lwlrap(pt, data.truth['test']),
                         tp_lwlrap=tp_lwlrap(po, data.labels, data.classes), **{k: f(po.values, y) for k, f in CANDIDATES.items()}))
     return out
 
 @call_parse
-def main(reports:Param("report.json files of pipeline runs on synthetic data", str, nargs='+'),
+def main(reports:Param("report.json files of pipeline runs on synthetic data", str, nargs='*'),
+         stages:Param("trained stage folders (RUN/stage1, RUN/round1, ...) of runs on synthetic data", str, nargs='*')=None,
          weights:str='0,0.25,0.5,0.75,1', # template weights compared (the pipeline's grid: 0,0.25,0.5,0.75)
          data_root:str=None, # folder that relative data paths of the reports are relative to (default: the current one, then the run folder's parents)
         ):
     warnings.filterwarnings('ignore')
     with tempfile.TemporaryDirectory() as tmp:  # RFCxData's cache folder: nothing is read from or written to it
-        d = pd.DataFrame([p for f in reports for p in run_points(f, data_root, [float(w) for w in weights.split(',')], tmp=tmp)])
+        d = pd.DataFrame([p for f in reports for p in run_points(f, data_root, [float(w) for w in weights.split(',')], tmp=tmp)]
+                         + [stage_point(s, data_root, tmp=tmp) for s in stages or []])
     ks = ['tp_lwlrap', *CANDIDATES]
-    def sp(g): return {k: round(float(spearmanr(g[k], g.test)[0]), 2) for k in ks}
-    print(f"{d.run.nunique()} runs, {len(d)} (run, weight) points; Spearman with the test LWLRAP:")
-    print('  pooled             ', sp(d))
+    def sp(g): return {k: round(float(spearmanr(g[k], g.test)[0]), 2) for k in ks} if len(g) > 2 else 'too few points'
+    print(f"{d[d.kind=='blend'].run.nunique()} runs ({(d.kind=='blend').sum()} (run, weight) points) and {(d.kind=='stage').sum()} stage folders; Spearman with the test LWLRAP:")
+    print('  all points         ', sp(d))
+    for kind, g in d.groupby('kind'): print(f'  {kind} points{" "*(13-len(kind))}', sp(g))
     for s, g in d.groupby('set'): print(f'  {s:19s}', sp(g))
-    print('  within a run (mean)', {k: round(float(np.nanmean([spearmanr(g[k], g.test)[0] for _, g in d.groupby('run')])), 2) for k in ks})
-    print('test LWLRAP lost by the weight each picks, mean over runs:',
-          {k: round(float(np.mean([g.test.max() - g.loc[g[k].idxmax(), 'test'] for _, g in d.groupby('run')])), 4) for k in ks})
+    b = d[d.kind == 'blend']
+    if len(b):
+        print('  within a run (mean)', {k: round(float(np.nanmean([spearmanr(g[k], g.test)[0] for _, g in b.groupby('run')])), 2) for k in ks})
+        print('test LWLRAP lost by the weight each picks, mean over runs:',
+              {k: round(float(np.mean([g.test.max() - g.loc[g[k].idxmax(), 'test'] for _, g in b.groupby('run')])), 4) for k in ks})
