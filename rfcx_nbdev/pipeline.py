@@ -121,16 +121,18 @@ def template_step(data:RFCxData, # the run's data
                  )->tuple: # (apply: test table -> blended table, info dict, report rows)
     "Template scores of every recording, their calibration on the OOF clips' known labels, and the template weight."
     l = labels.values
-    if not ((l == 0).any() and (l == 1).any()):  # positives only (Raven tables without negatives): nothing to calibrate on
+    if not (l == 1).any():  # no OOF clip with a TP row: nothing to calibrate on, nor to pick the weight with
         return noop, dict(weight=0., blend=str(blend), calibration=None, search=[], n_templates=int((data.labels.kind=='tp').sum()),
-                          note='no clip with a known absence (FP rows): templates off'), []
+                          note='no out-of-fold clip with a TP row: templates off'), []
+    pu = not (l == 0).any()  # positives only (Raven tables without negatives): the unlabelled clips count as absent
     fn, bf = Path(out)/'template_scores.csv', Path(out)/'templates.npz'
     if not (fn.exists() and bf.exists()):  # the bank is what `rfcx_predict` scores new recordings with
         ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress, save=bf)
         atomic_write(fn, ts.to_csv(float_format='%.6g'))
     ts = pd.read_csv(fn, dtype={'recording_id':str}).set_index('recording_id')  # what a resumed run reads: the same numbers either way
     to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw))
-    ab = template_fit(to, labels.loc[oof.index, oof.columns].values)
+    cal = labels.loc[oof.index, oof.columns].values
+    ab = template_fit(to, np.where(cal == 1, 1., 0.) if pu else cal)
     def bl(d, s, w): return pd.DataFrame(template_blend(d.values, s, ab, w), index=d.index, columns=d.columns)
     blend = _blend_weight(blend)
     if blend != 'auto': weights = sorted({*weights, blend})  # a fixed weight is reported beside the grid's
@@ -140,7 +142,8 @@ def template_step(data:RFCxData, # the run's data
     best = next(r for r in search if r['weight'] == w)
     row = dict(stage=f'{name} + templates (w={w:g})', oof_tp_lwlrap=best['oof_tp_lwlrap'], test_lwlrap=best['test_lwlrap'])
     if 'train' in data.truth: row['oof_train_lwlrap'] = truth_lwlrap(bl(oof, to, w), data.truth['train'])
-    info = dict(weight=w, blend=str(blend), calibration=ab, search=search, n_templates=int((data.labels.kind=='tp').sum()))
+    info = dict(weight=w, blend=str(blend), calibration=ab, search=search, n_templates=int((data.labels.kind=='tp').sum()),
+                calibrated_on='TP clips against all other clips (positives only)' if pu else 'TP against FP clips')
     return (lambda d: bl(d, tt, w)), info, [row]
 
 
@@ -266,7 +269,7 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
              f"Spearman {rep['postprocess']['prior_spearman']:.2f}." if 'prior_mae' in rep['postprocess'] else ''), "",
           *([f"Template evidence: {tm['note']}.", ""] if (tm := rep['postprocess'].get('templates')) and 'note' in tm else []),
-          *([f"Template evidence (`template_step`; {tm['n_templates']} TP boxes): weight {tm['weight']:g} ({tm['blend']}). "
+          *([f"Template evidence (`template_step`; {tm['n_templates']} TP boxes, calibrated on {tm.get('calibrated_on', 'TP against FP clips')}): weight {tm['weight']:g} ({tm['blend']}). "
              "Weights tried on the out-of-fold train clips, headline" + (" (test LWLRAP against truth)" if any(not np.isnan(r['test_lwlrap']) for r in tm['search']) else '')
              + ": " + ', '.join(f"{r['weight']:g}: {_fmt(r['oof_tp_lwlrap'])}" + (f" ({_fmt(r['test_lwlrap'])})" if not np.isnan(r['test_lwlrap']) else '') for r in tm['search']) + ".", ""]
             if (tm := rep['postprocess'].get('templates')) and 'note' not in tm else []),
