@@ -5,13 +5,14 @@ the run folder keeps stage1/windows_*.csv, template_scores.csv and templates.npz
 (stage 1, `mix` prior, template blend at the weight the headline picks) with each calibration, against the test truth.
   python bench/template_calibration.py RUN1/report.json ... --cache C1,C2,... (one spectrogram cache per run, or one for all)
 Prints one row per run and the mean +- sd per dataset."""
-import json, warnings
+import json, sys, warnings
 from pathlib import Path
 import pandas as pd
 from fastcore.script import call_parse, Param
 from rfcx_nbdev.train import RFCxData, TrainConfig
-from rfcx_nbdev.pseudo import clip_probs, clip_labels, truth_lwlrap
+from rfcx_nbdev.pseudo import clip_labels, truth_lwlrap
 from rfcx_nbdev.pipeline import postprocess, template_step
+sys.path.insert(0, str(Path(__file__).parent)); from headline import stage_clips  # the same clips as bench/headline.py
 
 @call_parse
 def main(reports:Param("report.json files of pipeline runs on synthetic data", str, nargs='+'),
@@ -25,10 +26,8 @@ def main(reports:Param("report.json files of pipeline runs on synthetic data", s
         run = Path(f).parent; r = json.loads(Path(f).read_text()); cfg = TrainConfig.from_json(run/'config.json')
         dd = next(p for p in [Path(r['data'])] + [a/r['data'] for a in run.resolve().parents] if p.is_dir())
         data = RFCxData(dd, cfg.spec_cfg, cache_dir=c or run/'cache', n_folds=cfg.n_folds, seed=cfg.seed)
-        w = pd.read_csv(next((run/'stage1').glob('windows_*.csv')), dtype={'recording_id': str})
-        raw = clip_probs(w[w.split == 'test'], data.classes).reindex(data.test_ids).fillna(0.)
-        oof = clip_probs(w[(w.split == 'train') & w.oof], data.classes)
-        lab = clip_labels(oof, data.labels, data.classes); final, _ = postprocess(raw, oof, 'mix', lab)
+        raw, oof, _ = stage_clips(data, run/'stage1'); lab = clip_labels(oof, data.labels, data.classes)
+        final, _ = postprocess(raw, oof, 'mix', lab)
         row = dict(set=dd.name, run=str(run))
         for name, l in (('tp_vs_fp', lab), ('tp_vs_all', lab.where(lab == 1))):  # FP labels dropped: template_step's positives-only path
             after, info, _ = template_step(data, run, 'stage1', raw, oof, l, progress=False)
