@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_inference.ipynb #72ea6581
 from __future__ import annotations
-import os, sys, json, time, hashlib, subprocess, tempfile, warnings
+import os, sys, json, time, hashlib, shutil, subprocess, tempfile, threading, warnings
 from pathlib import Path
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +17,7 @@ from .core import atomic_write, class_cols, AUDIO_EXTS, window_starts, window_fr
 
 # %% auto #0
 __all__ = ['RAVEN_COLS', 'detections', 'class_bands', 'raven_table', 'write_raven', 'export_onnx', 'onnx_bundle', 'read_audio',
-           'fast_melspec', 'OnnxRun', 'predict_folder', 'rfcx_predict']
+           'fast_melspec', 'OnnxRun', 'parts_dir', 'shard_ids', 'predict_folder', 'rfcx_predict']
 
 # %% ../nbs/09_inference.ipynb #53a4ef06
 RAVEN_COLS = ['Selection','View','Channel','Begin Time (s)','End Time (s)','Low Freq (Hz)','High Freq (Hz)','Species','Songtype','Score']
@@ -295,22 +295,24 @@ def _clips(tables, cl)->pd.DataFrame:
     return pd.DataFrame(np.stack([v[:, ix].max(1) if ix else np.zeros(len(v), v.dtype) for ix in cl.of], 1), index=m.index, columns=cl.species_cols)
 
 # %% ../nbs/09_inference.ipynb #ac5ae7bc
-def _scorer(run, engine, device, models, full_clip, win_s, hop_s, threads, cache_dir)->tuple:
-    "(classes, frames per s, sample rate, spectrogram -> window table, spectrogram source) of the chosen engine."
+def _scorer(run, engine, device, models, full_clip, win_s, hop_s, threads, cache_dir)->AttrDict:
+    "classes, fps, sr, score (spectrogram -> window table), specs (spectrogram source), crop_len, engine and device of the chosen engine."
     if _engine(engine, device, models, full_clip) == 'onnx':
         ox = OnnxRun(run, threads)
         if cache_dir is None: specs = _Specs(None, None, front=ox.spec)
         else:
             from rfcx_nbdev.data import SpecConfig
             specs = _Specs(SpecConfig(**ox.spec_cfg), None, cache_dir)
-        return ox.classes, ox.fps, ox.spec_cfg['sr'], (lambda s: ox.windows(s, win_s, hop_s)), specs
+        return AttrDict(classes=ox.classes, fps=ox.fps, sr=ox.spec_cfg['sr'], score=lambda s: ox.windows(s, win_s, hop_s), specs=specs,
+                        crop_len=ox.meta['crop_len'], engine='onnx', device='cpu')
     import torch
     from fastai.torch_core import default_device
     from rfcx_nbdev.train import Run
     device = torch.device(ifnone(device, default_device()))
     run = run if isinstance(run, Run) else Run(run)
     models = [m.to(device, memory_format=torch.channels_last).eval() for m in ifnone(models, run.models(device))]  # faster convs, same numbers
-    return run.classes, run.spec.fps, run.spec.sr, (lambda s: run.windows(models, s, hop_s, full_clip, win_s)), _Specs(run.spec, device, cache_dir)
+    return AttrDict(classes=run.classes, fps=run.spec.fps, sr=run.spec.sr, score=lambda s: run.windows(models, s, hop_s, full_clip, win_s),
+                    specs=_Specs(run.spec, device, cache_dir), crop_len=run.cfg.crop_len, engine='torch', device=str(device))
 
 def _recordings(audio, order)->tuple:
     "(recording ids in output order, their audio paths, error rows for duplicate ids and ids without audio)."
@@ -335,6 +337,138 @@ def _post(run, post)->tuple:
     from rfcx_nbdev.templates import TemplateBank  # numpy and scipy only
     return pp, TemplateBank.load(f.with_name('templates.npz'))
 
+# %% ../nbs/09_inference.ipynb #6c4b7ab1
+def parts_dir(out_csv)->Path:
+    "The folder of `out_csv`'s per-recording results: `<out stem>.parts/` next to it."
+    out_csv = Path(out_csv); return out_csv.with_name(out_csv.stem + '.parts')
+
+def _src_stat(p)->list: st = Path(p).stat(); return [st.st_size, st.st_mtime_ns]  # what says an audio file changed
+
+def _part_of(p, spec, score, fps, sr, bank)->dict:
+    "One recording's results as arrays (t: window starts and ends, p: window probabilities, audio_s, peaks, nyq, src)."
+    w = score(spec)
+    try: nyq = sf.info(str(p)).samplerate/2
+    except Exception: nyq = sr/2
+    pk = np.zeros(0) if bank is None else bank.peaks(spec.float().cpu().numpy() if hasattr(spec, 'cpu') else spec)  # CUDA spectrograms are tensors
+    return dict(t=w[['t_min','t_max']].values, p=w.drop(columns=['t_min','t_max']).values, audio_s=spec.shape[-1]/fps, peaks=pk, nyq=nyq, src=_src_stat(p))
+
+def _read_part(f)->dict|None:
+    "The arrays of a part file, or None when it is missing or unreadable."
+    try:
+        with np.load(f, allow_pickle=False) as z: return {k: z[k] for k in z.files}
+    except Exception: return None
+
+def _done(f, p)->bool:
+    "Whether part file `f` holds the results of audio file `p` as it is now (same size and modification time)."
+    try:
+        with np.load(f, allow_pickle=False) as z: return z['src'].tolist() == _src_stat(p)
+    except Exception: return False
+
+def _part_table(z:dict, rid:str)->pd.DataFrame:
+    "The window table of a part (recording_id, t_min, t_max, c0..), as the engine returned it."
+    w = pd.DataFrame(z['p'], columns=class_cols(z['p'].shape[1]))
+    w.insert(0, 'recording_id', rid); w.insert(1, 't_min', z['t'][:, 0]); w.insert(2, 't_max', z['t'][:, 1])
+    return w
+
+# %% ../nbs/09_inference.ipynb #5acc8236
+def _models_key(models)->str|None:
+    "A hash of the weights of caller-given fold models (None: the run's own)."
+    if models is None: return None
+    h = hashlib.sha1()
+    for m in listify(models):
+        for k, t in m.state_dict().items(): h.update(k.encode()); h.update(t.detach().float().cpu().numpy().tobytes())
+    return h.hexdigest()[:12]
+
+def _result_args(run, s, models, full_clip, win_s, hop_s, cache_dir, post, pp, bank, shard)->dict:
+    "The arguments a run's numbers depend on, JSON-able (`args.json` of its parts folder)."
+    src = Path(getattr(run, 'path', run)); win = float(ifnone(win_s, s.crop_len))
+    tf = src/'templates.npz'
+    a = dict(run=str(src.resolve()), run_files=_run_files(src), engine=s.engine, device=s.device, models=_models_key(models),
+             full_clip=bool(full_clip), win_s=win, hop_s=float(ifnone(hop_s, win/2)), cache=cache_dir is not None, post=post,
+             post_json=pp, templates_npz=_src_stat(tf) if bank is not None else None, shard=None if shard is None else '/'.join(map(str, shard)))
+    return json.loads(json.dumps(a, default=str))
+
+def _check_args(d:Path, args:dict):
+    "Keep `args` in `d/args.json`, or refuse when the one there differs, naming each argument that changed."
+    f = d/'args.json'
+    if not f.exists(): return atomic_write(f, json.dumps(args, indent=1))
+    try: old = json.loads(f.read_text())
+    except ValueError as e: raise ValueError(f"{f}: not readable ({e}); delete {d} to start over") from None
+    def show(v): r = repr(v); return r if len(r) <= 60 else r[:57] + '...'
+    diff = [f"{k} was {show(old.get(k))}, now {show(args.get(k))}" for k in sorted(set(old) | set(args)) if old.get(k) != args.get(k)]
+    if diff: raise ValueError(f"{d} holds results made with other arguments: {'; '.join(diff)}. "
+                              f"Use another output file, or start over (delete {d}, or rfcx_predict --fresh).")
+
+# %% ../nbs/09_inference.ipynb #4e4eeb36
+def _shard(shard)->tuple|None:
+    "(i, n) of `shard` ('i/n' or a pair: the i-th, 0-based, of n parts), or None."
+    if shard is None: return None
+    try: i, n = (int(v) for v in (shard.split('/') if isinstance(shard, str) else shard))
+    except (ValueError, TypeError): raise ValueError(f"shard must be 'i/n' (part i of n, 0-based), got {shard!r}") from None
+    if not 0 <= i < n: raise ValueError(f"shard {i}/{n}: needs 0 <= i < n")
+    return i, n
+
+def shard_ids(ids:list, # recording ids in output order
+              shard, # 'i/n' or (i, n)
+             )->list:
+    "The i-th (0-based) of n contiguous parts of `ids`: the parts in order are `ids`, their sizes differ by at most one."
+    i, n = _shard(shard); N = len(ids)
+    return list(ids[i*N//n:(i+1)*N//n])
+
+def _shard_name(out, shard)->Path:
+    "`rfcx_predict`'s output file of a shard: `<out stem>.shard<i>of<n><suffix>`, `i` zero-padded to the width of n-1."
+    out = Path(out); i, n = _shard(shard); return out.with_name(f"{out.stem}.shard{i:0{len(str(n-1))}d}of{n}{out.suffix}")
+
+# %% ../nbs/09_inference.ipynb #049a0367
+_WORKER, _WORKER_LOCK = {}, threading.Lock()
+
+def _worker_scorer(run, threads, bank_file)->tuple:
+    "(`OnnxRun`, `TemplateBank` or None) of this Dask worker: made on its first file, kept for the next ones."
+    k = (str(run), threads, bank_file)
+    with _WORKER_LOCK:
+        if _WORKER.get('key') != k:
+            from rfcx_nbdev.templates import TemplateBank
+            _WORKER.update(key=k, ox=OnnxRun(run, threads), bank=None if bank_file is None else TemplateBank.load(bank_file), made=_WORKER.get('made', 0)+1)
+        return _WORKER['ox'], _WORKER['bank']
+
+def _score_file(p, run, threads, bank_file, win_s, hop_s)->tuple:
+    "(path, part or None, error) of one audio file, on a Dask worker."
+    ox, bank = _worker_scorer(run, threads, bank_file)
+    _, spec, err = _Specs(None, None, front=ox.spec).one(p)
+    if err is not None: return p, None, err
+    return p, _part_of(p, spec, lambda s: ox.windows(s, win_s, hop_s), ox.fps, ox.spec_cfg['sr'], bank), None
+
+def _dask_client(dask, workers=None)->tuple:
+    "(client, close): a `distributed.Client` for `dask` ('local', a scheduler address or a `Client`) and what closes what was made here."
+    try: from distributed import Client, LocalCluster
+    except ImportError: raise ImportError("the Dask engine needs dask and distributed: pip install -e '.[dask]'") from None
+    if workers is not None and dask != 'local': raise ValueError(f"workers goes with dask='local', got dask={dask!r}")
+    if isinstance(dask, Client): return dask, lambda: None
+    if dask != 'local': c = Client(dask, timeout=30); return c, c.close
+    import logging
+    lc = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+    try: c = Client(lc)
+    except BaseException: lc.close(); raise
+    return c, lambda: (c.close(), lc.close())
+
+def _dask_results(client, paths, args)->'Generator':
+    "Yield (path, part or None, error) of `paths` scored on the workers (`_score_file`), two tasks per worker thread in flight."
+    from distributed import as_completed
+    import importlib
+    lib = importlib.import_module('rfcx_nbdev.inference')  # the installed module's function, pickled by name (a notebook's copy would travel by value, its cache with it)
+    it, n = iter(paths), 2*max(1, sum(client.nthreads().values()))
+    sub = lambda p: client.submit(lib._score_file, str(p), *args, pure=False)
+    ac, live = as_completed(), set()
+    for p in [q for _, q in zip(range(n), it)]: f = sub(p); ac.add(f); live.add(f)
+    try:
+        for f in ac:
+            live.discard(f); q, part, err = f.result(); f.release()
+            nxt = next(it, None)
+            if nxt is not None: g = sub(nxt); ac.add(g); live.add(g)
+            yield Path(q), part, err
+    finally:
+        if live: client.cancel(list(live))
+
 # %% ../nbs/09_inference.ipynb #855d4b43
 def predict_folder(
     run, # a `Run`, or a run folder (a pipeline run folder: its last stage)
@@ -353,46 +487,73 @@ def predict_folder(
     device=None, # torch device (default: fastai `default_device()`)
     models=None, # fold models to score with (default: the run's)
     engine:str='auto', # 'onnx' (`OnnxRun`: CPU, full clip, the run's models), 'torch' (GPU, sliding, given `models`), 'auto': onnx where it applies
-    threads:int=None, # ONNX Runtime threads (default: all cores but one)
+    threads:int=None, # ONNX Runtime threads (default: all cores but one; with `dask`, one per worker)
     post:str='run', # a pipeline run folder's post-processing: 'run' (its odds factors and template blend, `08_postproc.apply_post`), 'templates' (the blend only), 'none' (the models' scores)
-)->AttrDict: # out_csv, errors_csv, detections_csv, raven_dir, n_ok, n_failed, audio_s, seconds, post (what was applied)
-    "Score every audio file; bad files are skipped and reported, everything else is predicted."
+    resume:bool=False, # keep each recording's results in `parts_dir(out_csv)` and skip those already there (`rfcx_predict`: on); else a temporary folder
+    shard=None, # 'i/n' or (i, n): only the i-th (0-based) of n contiguous parts of the recordings (`shard_ids`)
+    dask=None, # score on Dask workers (ONNX engine): 'local' (a `LocalCluster`), a scheduler address, or a `distributed.Client`
+    workers:int=None, # with dask='local': worker processes (default: all cores)
+    on_part=None, # called with each recording id once its part is written (progress hooks; a test raises in it to simulate a kill)
+)->AttrDict: # out_csv, errors_csv, detections_csv, raven_dir, n_ok, n_failed, n_scored (here, not from earlier parts), audio_s, seconds, post, parts
+    "Score every audio file, one part file each; bad files are skipped and reported, everything else is predicted and merged."
     t0 = time.perf_counter()
-    pp, bank = _post(run, post)
-    cl, fps, sr, score, specs = _scorer(run, engine, device, models, full_clip, win_s, hop_s, threads, cache_dir)
+    pp, bank = _post(run, post); sh = _shard(shard)
+    if dask is not None:
+        if _engine(engine, device, models, full_clip) != 'onnx': raise ValueError("dask scores with the ONNX engine: on the CPU, full clips, the run's own models")
+        if cache_dir is not None: raise ValueError("dask: the workers compute the spectrograms; a cache_dir does not go with dask")
+    s = _scorer(run, engine, device, models, full_clip, win_s, hop_s, ifnone(threads, 1) if dask is not None else threads, cache_dir)
+    cl = s.classes
     if isinstance(bands, (str, Path, pd.DataFrame)): bands = class_bands(pd.read_csv(bands) if not isinstance(bands, pd.DataFrame) else bands)
     out_csv = Path(out_csv); errors_csv = Path(ifnone(errors_csv, out_csv.with_name(out_csv.stem+'_errors.csv')))
     ids, paths, errs = _recordings(audio, order)
-    tables, dets, audio_s, peaks = [], [], 0., {}
-    it = specs(paths)
-    for p, spec, err in (progress_bar(it, total=len(paths)) if progress else it):
-        if err is not None:
-            errs.append((str(p), p.stem, err)); print(f"rfcx_predict: skipped {p}: {err}", file=sys.stderr); continue
-        w = score(spec); w.insert(0, 'recording_id', p.stem)
-        tables.append(w); audio_s += spec.shape[-1]/fps
-        if bank is not None: peaks[p.stem] = bank.peaks(spec.float().cpu().numpy() if hasattr(spec, 'cpu') else spec)  # CUDA spectrograms are tensors
-        if detections_csv is not None or raven_dir is not None:
-            d = detections(w, cl, threshold, recording_id=p.stem); dets.append(d)
-            if raven_dir is not None:
-                try: nyq = sf.info(str(p)).samplerate/2
-                except Exception: nyq = sr/2
-                write_raven(d.drop(columns='recording_id'), Path(raven_dir)/f"{p.stem}.Raven.selections.txt", bands, nyq)
-    clips = _clips(tables, cl) if tables else pd.DataFrame(columns=cl.species_cols)
+    if sh is not None:
+        allids, ids = set(ids), shard_ids(ids, sh); keep = set(ids)
+        paths, errs = [p for p in paths if p.stem in keep], [e for e in errs if e[1] in keep or (e[1] not in allids and sh[0] == 0)]
+    d = parts_dir(out_csv) if resume else Path(tempfile.mkdtemp(prefix='rfcx_parts_'))
+    try:
+        if resume: d.mkdir(parents=True, exist_ok=True); _check_args(d, _result_args(run, s, models, full_clip, win_s, hop_s, cache_dir, post, pp, bank, sh))
+        ok = {p.stem for p in paths if _done(d/f'{p.stem}.npz', p)}; todo, fails, n_scored = [p for p in paths if p.stem not in ok], {}, 0
+        if dask is None: close, it = (lambda: None), ((p, None if e else _part_of(p, y, s.score, s.fps, s.sr, bank), e) for p, y, e in s.specs(todo))
+        else:
+            client, close = _dask_client(dask, workers)
+            it = _dask_results(client, todo, (str(Path(getattr(run, 'path', run)).resolve()), ifnone(threads, 1),
+                                              None if bank is None else str(Path(run).resolve()/'templates.npz'), win_s, hop_s))
+        try:
+            for p, part, err in (progress_bar(it, total=len(todo)) if progress else it):
+                if err is not None:
+                    fails[p] = (str(p), p.stem, err); (d/f'{p.stem}.npz').unlink(missing_ok=True)
+                    print(f"rfcx_predict: skipped {p}: {err}", file=sys.stderr); continue
+                atomic_write(d/f'{p.stem}.npz', lambda f: np.savez(f, **part)); ok.add(p.stem); n_scored += 1
+                if on_part is not None: on_part(p.stem)
+        finally: it.close(); close()
+        errs += [fails[p] for p in todo if p in fails]   # in file order, however the workers finished
+        done, rows, pks, audio_s = [r for r in ids if r in ok], [], [], 0.
+        def merge(f=None): # the parts in output order, one at a time: clip rows, template peaks, detections (to `f`) and Raven tables
+            nonlocal audio_s
+            for r in done:
+                z = _read_part(d/f'{r}.npz'); w = _part_table(z, r); c = _clips([w], cl)
+                rows.append(c.values[0]); pks.append(z['peaks']); audio_s += float(z['audio_s'])
+                if f is None and raven_dir is None: continue
+                dd = detections(w, cl, threshold, recording_id=r)
+                if f is not None: dd.to_csv(f, header=False, index=False, float_format='%.6g')
+                if raven_dir is not None: write_raven(dd.drop(columns='recording_id'), Path(raven_dir)/f"{r}.Raven.selections.txt", bands, float(z['nyq']))
+        if detections_csv is None: merge()
+        else:
+            def dets(f): f.write(detections(pd.DataFrame(columns=['t_min','t_max']+class_cols(cl.n)), cl, recording_id='').to_csv(index=False)); merge(f)
+            atomic_write(detections_csv, dets, mode='w')
+    finally:
+        if not resume: shutil.rmtree(d, ignore_errors=True)
+    clips = pd.DataFrame(np.stack(rows) if rows else np.zeros((0, len(cl.species_cols)), np.float32), index=pd.Index(done, name='recording_id'), columns=cl.species_cols)
     if pp is not None and len(clips):
         if bank is not None and bank.species_cols != list(clips.columns): raise ValueError(f"{run}/templates.npz: species {bank.species_cols} differ from the models' {list(clips.columns)}")
-        sc = None if bank is None else bank.scores(np.stack([peaks[r] for r in clips.index], 1))
+        sc = None if bank is None else bank.scores(np.stack(pks, 1))
         from rfcx_nbdev.postproc import apply_post
         clips = pd.DataFrame(apply_post(clips.values, pp, sc, prior=post == 'run'), index=clips.index, columns=clips.columns)
-    done = [r for r in ids if r in clips.index]
-    sub = clips.reindex(done).rename_axis('recording_id').reset_index()
-    atomic_write(out_csv, sub.to_csv(index=False, float_format='%.6g'))
+    atomic_write(out_csv, clips.reset_index().to_csv(index=False, float_format='%.6g'))
     atomic_write(errors_csv, pd.DataFrame(errs, columns=['file','recording_id','reason']).to_csv(index=False))
-    if detections_csv is not None:
-        dd = pd.concat(dets, ignore_index=True) if dets else detections(pd.DataFrame(columns=['t_min','t_max']+class_cols(cl.n)), cl, recording_id='')
-        atomic_write(detections_csv, dd.to_csv(index=False, float_format='%.6g'))
     return AttrDict(out_csv=out_csv, errors_csv=errors_csv, detections_csv=detections_csv, raven_dir=raven_dir,
-                    n_ok=len(done), n_failed=len(errs), audio_s=audio_s, seconds=time.perf_counter()-t0,
-                    post='none' if pp is None or (post == 'templates' and bank is None) else post)
+                    n_ok=len(done), n_failed=len(errs), n_scored=n_scored, audio_s=audio_s, seconds=time.perf_counter()-t0,
+                    post='none' if pp is None or (post == 'templates' and bank is None) else post, parts=d if resume else None)
 
 # %% ../nbs/09_inference.ipynb #ffe78314
 @call_parse
@@ -409,12 +570,18 @@ def rfcx_predict(
     device:str=None, # 'cpu' or 'cuda' (default: automatic)
     quiet:bool=False, # no progress bar
     engine:str='auto', # 'onnx' (fast CPU path), 'torch' (the fold models in torch) or 'auto'
-    threads:int=None, # ONNX Runtime threads (default: all cores but one)
+    threads:int=None, # ONNX Runtime threads (default: all cores but one; with --dask, one per worker)
     post:str='run', # with a pipeline run folder: 'run' (its odds factors and template blend, as its submission), 'templates' (the blend only: recordings from another site), 'none' (the models' scores)
+    shard:str=None, # 'i/n': score the i-th (0-based) of n parts of the recordings into <out stem>.shard<i>of<n>.csv (one batch task per shard)
+    dask:str=None, # 'local' (a Dask LocalCluster on this machine's cores) or a scheduler address: score on Dask workers (ONNX engine)
+    workers:int=None, # with --dask local: worker processes (default: all cores)
+    fresh:bool=False, # start over: delete the parts an earlier run with this --out kept (<out stem>.parts/) instead of resuming
 ):
-    "Score recordings with a trained run: clip CSV, detections, errors, optional Raven tables."
+    "Score recordings with a trained run (resumable): clip CSV, detections, errors, optional Raven tables."
     data, out = Path(data), Path(out)
     if not data.exists(): raise FileNotFoundError(f"rfcx_predict: {data} does not exist")
+    if shard is not None: out = _shard_name(out, shard)
+    if fresh: shutil.rmtree(parts_dir(out), ignore_errors=True)
     ds = (data/'test').is_dir()
     audio = data/'test' if ds else data
     order = data/'sample_submission.csv' if ds and (data/'sample_submission.csv').exists() else None
@@ -424,7 +591,8 @@ def rfcx_predict(
         bands = read_raven(data/'train')[0]
     r = predict_folder(models, audio, out, cache_dir=cache, detections_csv=out.with_name(out.stem+'_detections.csv'),
                        threshold=threshold, raven_dir=raven, bands=bands, order=order, win_s=win, hop_s=hop,
-                       full_clip=full_clip, progress=not quiet, device=device, engine=engine, threads=threads, post=post)
-    print(f"rfcx_predict: {r.n_ok} recordings ({r.audio_s/3600:.2f} h) scored in {r.seconds:.1f} s "
+                       full_clip=full_clip, progress=not quiet, device=device, engine=engine, threads=threads, post=post,
+                       resume=True, shard=shard, dask=dask, workers=workers)
+    print(f"rfcx_predict: {r.n_ok} recordings ({r.audio_s/3600:.2f} h, {r.n_ok - r.n_scored} from earlier parts in {r.parts}) in {r.seconds:.1f} s "
           f"({r.audio_s/max(r.seconds,1e-9):.0f}x real time), {r.n_failed} skipped, post-processing: {r.post} -> {out}"
           + (f" (errors: {r.errors_csv})" if r.n_failed else ''))
