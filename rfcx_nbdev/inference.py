@@ -384,7 +384,7 @@ def _result_args(run, s, models, full_clip, win_s, hop_s, cache_dir, post, pp, b
     src = Path(getattr(run, 'path', run)); win = float(ifnone(win_s, s.crop_len))
     tf = src/'templates.npz'
     a = dict(run=str(src.resolve()), run_files=_run_files(src), engine=s.engine, device=s.device, models=_models_key(models),
-             full_clip=bool(full_clip), win_s=win, hop_s=float(ifnone(hop_s, win/2)), cache=cache_dir is not None, post=post,
+             full_clip=bool(full_clip), win_s=win, hop_s=float(ifnone(hop_s, win/2)), cache=cache_dir is not None, post=post if pp is not None else 'none',
              post_json=pp, templates_npz=_src_stat(tf) if bank is not None else None, shard=None if shard is None else '/'.join(map(str, shard)))
     return json.loads(json.dumps(a, default=str))
 
@@ -513,7 +513,7 @@ def predict_folder(
     try:
         if resume: d.mkdir(parents=True, exist_ok=True); _check_args(d, _result_args(run, s, models, full_clip, win_s, hop_s, cache_dir, post, pp, bank, sh))
         ok = {p.stem for p in paths if _done(d/f'{p.stem}.npz', p)}; todo, fails, n_scored = [p for p in paths if p.stem not in ok], {}, 0
-        if dask is None: close, it = (lambda: None), ((p, None if e else _part_of(p, y, s.score, s.fps, s.sr, bank), e) for p, y, e in s.specs(todo))
+        if dask is None or not todo: close, it = (lambda: None), ((p, None if e else _part_of(p, y, s.score, s.fps, s.sr, bank), e) for p, y, e in s.specs(todo))
         else:
             client, close = _dask_client(dask, workers)
             it = _dask_results(client, todo, (str(Path(getattr(run, 'path', run)).resolve()), ifnone(threads, 1),
