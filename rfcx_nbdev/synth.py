@@ -14,7 +14,7 @@ from .core import *
 # %% auto #0
 __all__ = ['PATTERNS', 'SYNTH_VERSION', 'SPECIES_TABLE', 'P_FP_ONLY', 'P_TP_CLASS', 'MEAN_FP', 'BG_RMS', 'SYNTH_NAMES',
            'call_params', 'render_call', 'sample_presence', 'balanced_presence', 'plan_recording', 'render_recording',
-           'plan_dataset', 'make_synth', 'as_raven', 'rfcx_synth']
+           'plan_dataset', 'write_plans', 'check_sizes', 'make_synth', 'as_raven', 'rfcx_synth']
 
 # %% ../nbs/00a_synth.ipynb #7561622f
 PATTERNS = ('whistle','up','down','trill','pulse','harmonic','buzz')
@@ -245,12 +245,6 @@ def render_recording(plan:dict, # from `plan_recording`
     return y.astype(np.float32)
 
 # %% ../nbs/00a_synth.ipynb #701cd6e4
-def _write_flac(args):
-    plan, path, sr = args
-    y = render_recording(plan, sr)
-    atomic_write(path, lambda f: sf.write(f, y, sr, format='FLAC', subtype='PCM_16'))
-    return path
-
 def _ids(n, rng):
     "`n` unique, deterministic 9-char lowercase hex ids."
     ids = []
@@ -292,6 +286,48 @@ def plan_dataset(n_train:int=160, # train recordings
     return plans
 
 # %% ../nbs/00a_synth.ipynb #9bca8d5f
+def _write_audio(args):
+    plan, path, sr, render = args
+    y = render(plan, sr)
+    atomic_write(path, lambda f: sf.write(f, y, sr, format='FLAC', subtype='PCM_16'))
+    return path
+
+def write_plans(out, # dataset folder (train/, test/, truth/ exist)
+                plans:list, # recording plans, train first (`plan_dataset`, `field.plan_field_dataset`)
+                render, # plan, sr -> float32 samples (a module-level function: worker processes call it)
+                sr:int, # sample rate
+                progress:bool=True, # progress bar
+                n_workers:int=2, # processes rendering audio (0: this one)
+               ):
+    "Render every plan to FLAC and write the label CSVs, the sample submission and the truth: the Kaggle layout."
+    keep = {p['recording_id'] for p in plans}
+    for d in ('train', 'test'):
+        for f in (out/d).glob('*.flac'):
+            if f.stem not in keep: f.unlink()
+    jobs = [(p, out/p['split']/f"{p['recording_id']}.flac", sr, render) for p in plans]
+    if n_workers and n_workers > 1 and 'fork' in mp.get_all_start_methods():
+        with mp.get_context('fork').Pool(n_workers) as pool:
+            it = pool.imap(_write_audio, jobs)
+            for _ in (progress_bar(it, total=len(jobs)) if progress else it): pass
+    else:
+        for j in (progress_bar(jobs) if progress else jobs): _write_audio(j)
+    tr = [p for p in plans if p['split'] == 'train']; te = [p for p in plans if p['split'] == 'test']
+    atomic_write(out/'train_tp.csv', _rows(tr, 'tp').to_csv(index=False))
+    atomic_write(out/'train_fp.csv', _rows(tr, 'fp').to_csv(index=False))
+    sub = pd.DataFrame(0, index=range(len(te)), columns=SPECIES_COLS)
+    sub.insert(0, 'recording_id', sorted(p['recording_id'] for p in te))
+    atomic_write(out/'sample_submission.csv', sub.to_csv(index=False))
+    ev = pd.concat([_rows([p], 'events').assign(split=p['split']) for p in plans], ignore_index=True)
+    atomic_write(out/'truth'/'events.csv', ev[['split'] + ANN_COLS].to_csv(index=False))
+    atomic_write(out/'truth'/'train.csv', _presence_df(tr).to_csv(index=False))
+    atomic_write(out/'truth'/'test.csv', _presence_df(te).to_csv(index=False))
+
+def check_sizes(n_train, n_test, sr, duration, min_duration, why):
+    "Refuse a dataset too small, too short or sampled too low for the calls (before anything is written)."
+    if sr < 30000: raise ValueError(f"sr={sr}: must be >= 30000 (calls reach 14 kHz)")
+    if duration < min_duration: raise ValueError(f"duration={duration}: must be >= {min_duration:g} s ({why})")
+    if n_train < 1 or n_test < 1: raise ValueError(f"n_train={n_train}, n_test={n_test}: both must be >= 1")
+
 def make_synth(out, # output folder
                n_train:int=160, # train recordings
                n_test:int=80, # test recordings
@@ -307,9 +343,7 @@ def make_synth(out, # output folder
               )->Path:
     "Write an RFCx-format dataset with its full truth to `out`; reuse it if `out` already holds the same one."
     out = Path(out)
-    if sr < 30000: raise ValueError(f"sr={sr}: must be >= 30000 (species bands reach 14 kHz)")
-    if duration < 5: raise ValueError(f"duration={duration}: must be >= 5 s (calls last up to 3 s)")
-    if n_train < 1 or n_test < 1: raise ValueError(f"n_train={n_train}, n_test={n_test}: both must be >= 1")
+    check_sizes(n_train, n_test, sr, duration, 5., 'calls last up to 3 s')
     if not 0 <= call_var <= 2: raise ValueError(f"call_var={call_var}: must be in [0, 2]")  # before an existing dataset is touched
     tp_ = np.broadcast_to(np.asarray(test_prior, float), (N_SPECIES,))
     meta = dict(version=SYNTH_VERSION, seed=int(seed), sr=int(sr), duration=float(duration), n_train=int(n_train),
@@ -322,27 +356,7 @@ def make_synth(out, # output folder
     if mf.exists(): mf.unlink()   # a different dataset: regenerate, never trust it half-rewritten
     for d in ('train', 'test', 'truth'): (out/d).mkdir(parents=True, exist_ok=True)
     plans = plan_dataset(n_train, n_test, seed, duration, tp_, train_rate, p_label, call_var)
-    keep = {p['recording_id'] for p in plans}
-    for d in ('train', 'test'):
-        for f in (out/d).glob('*.flac'):
-            if f.stem not in keep: f.unlink()
-    jobs = [(p, out/p['split']/f"{p['recording_id']}.flac", sr) for p in plans]
-    if n_workers and n_workers > 1 and 'fork' in mp.get_all_start_methods():
-        with mp.get_context('fork').Pool(n_workers) as pool:
-            it = pool.imap(_write_flac, jobs)
-            for _ in (progress_bar(it, total=len(jobs)) if progress else it): pass
-    else:
-        for j in (progress_bar(jobs) if progress else jobs): _write_flac(j)
-    tr = [p for p in plans if p['split'] == 'train']; te = [p for p in plans if p['split'] == 'test']
-    atomic_write(out/'train_tp.csv', _rows(tr, 'tp').to_csv(index=False))
-    atomic_write(out/'train_fp.csv', _rows(tr, 'fp').to_csv(index=False))
-    sub = pd.DataFrame(0, index=range(len(te)), columns=SPECIES_COLS)
-    sub.insert(0, 'recording_id', sorted(p['recording_id'] for p in te))
-    atomic_write(out/'sample_submission.csv', sub.to_csv(index=False))
-    ev = pd.concat([_rows([p], 'events').assign(split=p['split']) for p in plans], ignore_index=True)
-    atomic_write(out/'truth'/'events.csv', ev[['split'] + ANN_COLS].to_csv(index=False))
-    atomic_write(out/'truth'/'train.csv', _presence_df(tr).to_csv(index=False))
-    atomic_write(out/'truth'/'test.csv', _presence_df(te).to_csv(index=False))
+    write_plans(out, plans, render_recording, sr, progress, n_workers)
     atomic_write(mf, json.dumps(meta, indent=1))
     return out
 
@@ -390,14 +404,21 @@ def rfcx_synth(out:str, # output folder
                sr:int=48000, # sample rate
                duration:float=60., # seconds per recording
                test_prior:str='rfcx', # 'rfcx' (public RFCx test prior), 'flat', or 24 comma-separated probabilities
-               train_rate:str='0.13', # balanced train presence at this mean rate, or 'test': train drawn at the test prior (the competition's case)
+               train_rate:str=None, # balanced train presence at this mean rate (default 0.13; 0.15 with --realism field), or 'test': train drawn at the test prior (the competition's case)
                p_label:float=P_TP_CLASS, # chance that a present species gets TP rows (0.4: about 10 TP rows per class at 160 train)
                call_var:float=0., # caller variation: 0 (each class one narrow pattern) .. 1 (callers differ: pitch sd 8%, duration sd 25%)
                n_workers:int=2, # processes rendering audio
                quiet:bool=False, # no progress bar
+               realism:str='pattern', # 'pattern': this notebook's generator (one pattern per class); 'field': `00c_field` (species as distributions of calls, callers, distance, drifting soundscape: the benchmark of record)
+               density:str='rfcx', # with --realism field: TP rows per class, 'rfcx' (~40-50) or 'few' (~3-5); --p_label and --call_var do not apply there
               ):
     "Write a synthetic RFCx-format dataset with full ground truth to `out`."
     tp_ = _prior(test_prior)
-    d = make_synth(out, n_train, n_test, seed, sr, duration, tp_, tp_ if train_rate == 'test' else float(train_rate), p_label, call_var, not quiet, n_workers)
+    if realism not in ('pattern', 'field'): raise ValueError(f"realism={realism!r}: choose 'pattern' or 'field'")
+    if realism == 'field':
+        from rfcx_nbdev.field import make_field
+        d = make_field(out, n_train, n_test, seed, density, sr, duration, tp_, tp_ if train_rate == 'test' else float(train_rate or .15),
+                       progress=not quiet, n_workers=n_workers)
+    else: d = make_synth(out, n_train, n_test, seed, sr, duration, tp_, tp_ if train_rate == 'test' else float(train_rate or .13), p_label, call_var, not quiet, n_workers)
     tp, fp = pd.read_csv(d/'train_tp.csv'), pd.read_csv(d/'train_fp.csv')
     print(f'{d}: {n_train} train + {n_test} test recordings, {len(tp)} TP rows, {len(fp)} FP rows')
