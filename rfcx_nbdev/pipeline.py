@@ -12,6 +12,7 @@ import matplotlib; import matplotlib.pyplot as plt
 from fastcore.basics import ifnone, noop
 from fastcore.script import call_parse, Param
 from .data import *
+from sklearn.metrics import roc_auc_score
 from .metrics import lwlrap
 from .train import *
 from .core import *
@@ -20,9 +21,9 @@ from .postproc import rescale, mixture_rescale, template_fit, template_blend, pl
 from .synth import make_synth
 
 # %% auto #0
-__all__ = ['test_table', 'postprocess', 'reference_scores', 'run_stage', 'other_priors', 'template_step', 'default_rounds',
-           'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections', 'write_report', 'score_submission',
-           'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
+__all__ = ['test_table', 'postprocess', 'learning_check', 'reference_scores', 'run_stage', 'other_priors', 'template_step',
+           'default_rounds', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections', 'write_report',
+           'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
@@ -55,6 +56,29 @@ def _stage_row(name, folds, oof, data):
 
 def _test_lwlrap(probs, data):
     return truth_lwlrap(probs, data.truth['test']) if 'test' in data.truth else np.nan
+
+# %% ../nbs/10_pipeline.ipynb #bec925f4
+def learning_check(oof:pd.DataFrame, # the final stage's out-of-fold train clip probabilities
+                   data:RFCxData, # the run's data (its labels)
+                   margin:float=.05, # the headline must beat the label-frequency bar by this
+                   min_auc:float=.6, # and the known-label AUC reach this
+                  )->dict: # headline, label_bar, known_auc, near_chance, warning (None when learning)
+    "The headline beside the label-frequency bar and the known-label AUC; a plain warning when the models are near chance."
+    lab = clip_labels(oof, data.labels, data.classes); y = lab.values
+    if not (y == 1).any(): return dict(headline=np.nan, label_bar=np.nan, known_auc=np.nan, near_chance=None, warning=None)
+    head = tp_lwlrap(oof, data.labels, data.classes)
+    bar = tp_lwlrap(pd.DataFrame(np.broadcast_to((y == 1).mean(0), y.shape), index=oof.index, columns=oof.columns), data.labels, data.classes)
+    neg = (y == 0) if (y == 0).any() else (y != 1)  # positives only: every other clip counts as absent
+    aucs = [roc_auc_score(y[m, k] == 1, oof.values[m, k]) for k in range(y.shape[1]) if (m := (y[:, k] == 1) | neg[:, k]).any()
+            and (y[m, k] == 1).any() and not (y[m, k] == 1).all()]
+    auc = float(np.mean(aucs)) if aucs else np.nan
+    near = bool(head - bar < margin or (auc == auc and auc < min_auc))
+    msg = (f"The models are near chance: their headline (oof_tp_lwlrap {head:.3f}) is {'below' if head < bar else 'within '+str(margin)+' of'} "
+           f"the bar of ranking every clip's species by how often they are labelled ({bar:.3f}), and they tell known present from "
+           f"known absent clips with a mean AUC of {auc:.2f} (0.5: chance). The output then rests on the estimated test prior and "
+           "the template matches, not on what the models learned: treat it as a baseline. More TP boxes per species, more epochs "
+           "or a pretrained trunk (--weights) are the first things to try.") if near else None
+    return dict(headline=head, label_bar=bar, known_auc=auc, near_chance=near, warning=msg)
 
 # %% ../nbs/10_pipeline.ipynb #a7cabb8b
 def reference_scores(truth:pd.DataFrame, # clip truth (0/1), index recording_id, columns s0..
@@ -177,7 +201,8 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     stages, rows, prev = [('stage1', None)] + [(f'round{r}', r) for r in range(1, rounds+1)], [], None
     for name, r in stages:
         w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
-    lab = clip_labels(oof, data.labels, data.classes)
+    lab, chk = clip_labels(oof, data.labels, data.classes), learning_check(oof, data)
+    if chk['warning']: print(f"WARNING: {chk['warning']}", file=sys.stderr)
     final, info = postprocess(raw, oof, prior, lab)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
     atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
@@ -199,7 +224,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     if 'ceiling' in ref:
         for r in rows: r['gap_closed'] = (r['test_lwlrap'] - ref['constant']) / (ref['ceiling'] - ref['constant'])
     rep = dict(data=str(data_dir), run=str(out), n_train=len(data.train_ids), n_test=len(data.test_ids), reference=ref,
-               n_unreadable=len(data.errors), config=asdict(cfg), stages=rows, postprocess=info,
+               n_unreadable=len(data.errors), config=asdict(cfg), stages=rows, learning=chk, postprocess=info,
                test_lwlrap_other_priors=alt, seconds=round(time.time()-t0, 1))
     write_report(rep, out, data, w)
     return rep
@@ -263,7 +288,8 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     alt = ', '.join(f'{k}: {_fmt(v)}' for k,v in rep['test_lwlrap_other_priors'].items())
     md = [f"# rfcx-nbdev run report", "", f"data: `{rep['data']}` ({rep['n_train']} train / {rep['n_test']} test recordings, "
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
-          f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "", stage_table(rep), "",
+          f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "",
+          *([f"**Warning.** {w}", ""] if (w := rep.get('learning', {}).get('warning')) else []), stage_table(rep), "",
           f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" The mixture set the prior of {len(ms)} species ({', '.join(ms) or 'none'}; the mean prior the rest)."
                                                                    if (ms := rep['postprocess'].get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors{' (each then blended with the templates the same way)' if 'templates' in rep['postprocess'] else ''}: {alt}." if alt else '')
           + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
@@ -324,7 +350,9 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
     "Stage-1 training, pseudo-label rounds, test prediction, odds-scaling and the template blend; writes OUT/submission.csv and a report."
     kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
     rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, **kw)
-    print(stage_table(rep)); print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")
+    print(stage_table(rep))
+    if rep['learning']['warning']: print(f"WARNING: {rep['learning']['warning']}")
+    print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")
 
 @call_parse
 def rfcx_demo(out:str='rfcx_demo', # output folder (data/ and run/)
