@@ -552,16 +552,24 @@ class CropXY(ItemTransform):
 
 # %% ../nbs/01_data.ipynb #f5463841
 class NoiseGain(ItemTransform, RandTransform):
-    "Train-only augmentation of a crop's x: gaussian noise and a level offset, each with its own probability."
+    "Train-only augmentation of a crop's x: gaussian noise, a level offset, a shift of the mel rows (a caller's pitch) and a time mask, each with its own chance."
     split_idx, order = 0, 1  # fastai's train-only random transform, after `CropXY`
     def __init__(self,
         p_noise:float=0.5, noise_std:float=0.1, # gaussian noise (standardised units) with probability p_noise
         p_gain:float=0.5, gain:float=0.5, # uniform offset in [-gain, gain] with probability p_gain
+        shift:int=0, # with probability 1/2, move the mel rows up or down by up to this many (edge rows repeat): callers differ in pitch
+        tmask:float=0., # with probability 1/2, set a random stretch of up to this fraction of the frames to the crop's mean
     ): super().__init__(p=1.); store_attr()  # p=1: `RandTransform` draws nothing itself; each part draws its own chance
     def encodes(self, b):
         x, *rest = b
         if torch.rand(1) < self.p_noise: x = x + self.noise_std*torch.randn_like(x)
         if torch.rand(1) < self.p_gain: x = x + (torch.rand(1)*2-1)*self.gain
+        if self.shift and torch.rand(1) < .5:
+            k = int(torch.randint(-self.shift, self.shift+1, (1,))); M = x.shape[-2]
+            x = x[..., (torch.arange(M) - k).clamp(0, M-1), :]  # row i takes row i-k: up by k (k > 0), down by -k
+        if self.tmask and torch.rand(1) < .5:
+            T = x.shape[-1]; w = int(torch.randint(1, max(2, int(self.tmask*T)+1), (1,))); t0 = int(torch.randint(0, T-w+1, (1,)))
+            x = x.clone(); x[..., t0:t0+w] = x.mean()
         return (x, *rest)
 
 # %% ../nbs/01_data.ipynb #ac817374
@@ -579,7 +587,7 @@ def rfcx_dls(
     bs:int=32, # batch size
     num_workers:int=0, # DataLoader worker processes
     seed:int=None, # shuffle/augmentation seed
-    **kwargs # passed to `CropXY` (jitter, min_overlap, valid_labels) and `NoiseGain` (p_noise, noise_std, p_gain, gain)
+    **kwargs # passed to `CropXY` (jitter, min_overlap, valid_labels) and `NoiseGain` (p_noise, noise_std, p_gain, gain, shift, tmask)
 )->DataLoaders:
     "fastai `DataLoaders` of (x, y, w) crops; items split by recording id."
     items = crop_items(labels) if items is None else items
@@ -587,7 +595,7 @@ def rfcx_dls(
     if tr & va: raise ValueError(f"{len(tr & va)} recordings are in both train_ids and valid_ids")
     rows = L(items.assign(recording_id=items.recording_id.astype(str)).to_dict('records'))
     splits = [[i for i,r in enumerate(rows) if r['recording_id'] in k] for k in (tr, va)]
-    ng = {k: kwargs.pop(k) for k in ('p_noise', 'noise_std', 'p_gain', 'gain') if k in kwargs}
+    ng = {k: kwargs.pop(k) for k in ('p_noise', 'noise_std', 'p_gain', 'gain', 'shift', 'tmask') if k in kwargs}
     tl = _CropLists(rows, [CropXY(cache, labels, n_classes=n_classes, crop_len=crop_len, **kwargs), NoiseGain(**ng)], splits=splits)
     if seed is not None: set_seed(seed)
     return tl.dataloaders(bs=bs, num_workers=num_workers, shuffle=True, drop_last=False)

@@ -56,6 +56,8 @@ class TrainConfig:
     bs:int=32 # batch size
     crop_len:float=5. # crop length (s)
     jitter:float=0.5 # time jitter (fraction of the crop)
+    aug_shift:int=0 # train crops: mel rows moved up or down by up to this many, half the time (`NoiseGain`: callers' pitch)
+    aug_tmask:float=0. # train crops: a time mask of up to this fraction of the frames, half the time
     n_folds:int=5 # folds over recordings
     folds:list|None=None # folds to train (None: all)
     seed:int=42 # seed of folds, init, sampling and augmentation
@@ -348,7 +350,8 @@ def fold_dls(data:RFCxData, # the run's data
     items = pd.concat([items, valid_items[valid_items.recording_id.isin(va)]], ignore_index=True)
     set_seed(cfg.seed + fold, reproducible=True)
     dls = rfcx_dls(items, data.cache, labels, tr, va, n_classes=cfg.n_classes, crop_len=cfg.crop_len, bs=cfg.bs,
-                   num_workers=cfg.num_workers, seed=cfg.seed + fold, jitter=cfg.jitter, valid_labels=data.labels)
+                   num_workers=cfg.num_workers, seed=cfg.seed + fold, jitter=cfg.jitter, valid_labels=data.labels,
+                   shift=cfg.aug_shift, tmask=cfg.aug_tmask)
     dls.train_ids, dls.valid_ids = tr, va
     return dls
 
