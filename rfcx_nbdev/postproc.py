@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
-           'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend', 'apply_post']
+           'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend', 'evidence_fit',
+           'evidence_llr', 'em_prevalence', 'evidence_posterior', 'apply_post']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -240,6 +241,50 @@ def template_blend(p, # (N, K) model probabilities
     lq = _logit(1 / (1 + np.exp(-(ab[0]*np.nan_to_num(s) + ab[1]))))  # clipped like the models' logits
     return np.where(np.isnan(s), p, 1 / (1 + np.exp(-((1 - w)*_logit(p) + w*lq))))
 
+
+# %% ../nbs/08_postproc.ipynb #5e09d570
+def evidence_fit(feats, # (M, K, F) evidence of the out-of-fold train clips per species (e.g. model logits, template scores); NaN: none (0)
+                 labels, # (M, K) their known labels: 1 (a TP row), 0 (FP rows only), NaN (unknown)
+                 C:float=1., # inverse L2 strength
+                )->dict: # slopes (F,), intercept (K,), logit_rho (K,): the fit's mean log-odds on each species' labelled clips
+    "One logistic regression of the known labels on the evidence: slopes shared by every species, an intercept each."
+    X, y = np.nan_to_num(np.asarray(feats, dtype=np.float64)), np.asarray(labels, dtype=np.float64)
+    if X.ndim == 2: X = X[..., None]
+    M, K, F = X.shape; r, c = np.nonzero(~np.isnan(y))
+    if len(np.unique(y[r, c])) < 2: raise ValueError("evidence_fit: the known labels need both a 1 and a 0")
+    lr = LogisticRegression(C=C, max_iter=1000).fit(np.concatenate([X[r, c], np.eye(K)[c]], 1), y[r, c])
+    w = lr.coef_[0]; b = w[F:] + lr.intercept_[0]
+    z = X @ w[:F] + b
+    rho = np.array([_sig(z[~np.isnan(y[:, k]), k]).mean() if (~np.isnan(y[:, k])).any() else _sig(z[:, k]).mean() for k in range(K)])
+    return dict(slopes=w[:F].tolist(), intercept=b.tolist(), logit_rho=_logit(rho).tolist())
+
+def _sig(x): return 1/(1 + np.exp(-x))
+
+def evidence_llr(feats, # (N, K, F) evidence of new clips, as in `evidence_fit`
+                 fit:dict, # `evidence_fit` output
+                )->np.ndarray: # (N, K) log likelihood ratio, present against absent
+    "Each clip's evidence as a log likelihood ratio: the fitted log-odds less the labelled clips' own base log-odds."
+    X = np.nan_to_num(np.asarray(feats, dtype=np.float64))
+    if X.ndim == 2: X = X[..., None]
+    return X @ np.asarray(fit['slopes']) + np.asarray(fit['intercept']) - np.asarray(fit['logit_rho'])
+
+def em_prevalence(llr, # (N, K) log likelihood ratios of the clips of one site (`evidence_llr`)
+                  n_iter:int=500, tol:float=1e-7, # EM iterations, stop when no prevalence moves more than tol
+                  lo:float=1e-3, # prevalences kept in [lo, 1-lo]
+                 )->np.ndarray: # (K,) prevalence
+    "The maximum-likelihood share of clips where each species is present, given each clip's likelihood ratio (EM)."
+    L = np.asarray(llr, dtype=np.float64); pi = np.full(L.shape[1], .5)
+    for _ in range(n_iter):
+        new = np.clip(_sig(_logit(pi)[None] + L).mean(0), lo, 1 - lo)
+        if np.abs(new - pi).max() < tol: pi = new; break
+        pi = new
+    return pi
+
+def evidence_posterior(llr, # (N, K) log likelihood ratios
+                       prevalence, # (K,) prior share of clips with the species (`em_prevalence`)
+                      )->np.ndarray: # (N, K) probabilities
+    "Bayes: prior odds times likelihood ratio, species by species; a species' base rate survives where its evidence is weak."
+    return _sig(_logit(np.asarray(prevalence, dtype=np.float64))[None] + np.asarray(llr, dtype=np.float64))
 
 # %% ../nbs/08_postproc.ipynb #bb296e56
 def apply_post(p, # (N, K) the models' clip probabilities
