@@ -535,7 +535,7 @@ def predict_folder(
                 rows.append(c.values[0]); pks.append(z['peaks']); audio_s += float(z['audio_s'])
                 if f is None and raven_dir is None: continue
                 dd = detections(w, cl, threshold, recording_id=r)
-                if f is not None: dd.to_csv(f, header=False, index=False, float_format='%.6g')
+                if f is not None: f.write(dd.to_csv(header=False, index=False, float_format='%.6g'))  # f: `atomic_write`'s temporary file
                 if raven_dir is not None: write_raven(dd.drop(columns='recording_id'), Path(raven_dir)/f"{r}.Raven.selections.txt", bands, float(z['nyq']))
         if detections_csv is None: merge()
         else:
