@@ -26,15 +26,13 @@ def main(run):
     out = dict(constant=reference_scores(data.truth['test'].loc[data.test_ids])['constant'], raw=lwlrap(truth, raw.values),
                default=lwlrap(truth, sub.values), auc_models=auc(raw.values), auc_templates=auc(np.nan_to_num(tt)))
     yl = np.where(y == 1, 1., 0.) if not (y == 0).any() else y  # positives only: every other clip counts as absent
-    for name, fo, ft in (('models', logit_(oof), logit_(raw)), ('models+templates', np.stack([_logit(oof.values), to], -1), np.stack([_logit(raw.values), tt], -1))):
+    for name, fo, ft in (('models', _logit(oof.values), _logit(raw.values)), ('models+templates', np.stack([_logit(oof.values), to], -1), np.stack([_logit(raw.values), tt], -1))):
         fit = evidence_fit(fo, yl); L = evidence_llr(ft, fit); pi = em_prevalence(L)
         out[f'posterior {name}'] = lwlrap(truth, evidence_posterior(L, pi))
         out[f'posterior {name}, true prevalence'] = lwlrap(truth, evidence_posterior(L, truth.mean(0)))
         out[f'prevalence error {name}'] = float(np.abs(pi - truth.mean(0)).mean())
     print(f'== {run} (stage {stage.name})')
     for k, v in out.items(): print(f'{k:45s} {v:.4f}')
-
-def logit_(d): return _logit(d.values)[..., None]
 
 if __name__ == '__main__':
     for r in sys.argv[1:]: main(r)

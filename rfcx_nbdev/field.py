@@ -6,8 +6,7 @@
 from __future__ import annotations
 import json
 from pathlib import Path
-import numpy as np, pandas as pd, soundfile as sf, scipy.fft, scipy.signal
-from fastprogress.fastprogress import progress_bar
+import numpy as np, scipy.fft, scipy.signal
 from .core import *
 from .synth import balanced_presence, sample_presence, write_plans, check_sizes, _ids
 

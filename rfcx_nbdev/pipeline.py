@@ -62,9 +62,10 @@ def learning_check(oof:pd.DataFrame, # the final stage's out-of-fold train clip 
                    data:RFCxData, # the run's data (its labels)
                    margin:float=.05, # the headline must beat the label-frequency bar by this
                    min_auc:float=.6, # and the known-label AUC reach this
+                   labels:pd.DataFrame|None=None, # `clip_labels` of `oof` (default: computed from `data`)
                   )->dict: # headline, label_bar, known_auc, near_chance, warning (None when learning)
     "The headline beside the label-frequency bar and the known-label AUC; a plain warning when the models are near chance."
-    lab = clip_labels(oof, data.labels, data.classes); y = lab.values
+    y = ifnone(labels, clip_labels(oof, data.labels, data.classes)).values
     if not (y == 1).any(): return dict(headline=np.nan, label_bar=np.nan, known_auc=np.nan, near_chance=None, warning=None)
     head = tp_lwlrap(oof, data.labels, data.classes)
     bar = tp_lwlrap(pd.DataFrame(np.broadcast_to((y == 1).mean(0), y.shape), index=oof.index, columns=oof.columns), data.labels, data.classes)
@@ -201,7 +202,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     stages, rows, prev = [('stage1', None)] + [(f'round{r}', r) for r in range(1, rounds+1)], [], None
     for name, r in stages:
         w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
-    lab, chk = clip_labels(oof, data.labels, data.classes), learning_check(oof, data)
+    lab = clip_labels(oof, data.labels, data.classes); chk = learning_check(oof, data, labels=lab)
     if chk['warning']: print(f"WARNING: {chk['warning']}", file=sys.stderr)
     final, info = postprocess(raw, oof, prior, lab)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))

@@ -243,13 +243,18 @@ def template_blend(p, # (N, K) model probabilities
 
 
 # %% ../nbs/08_postproc.ipynb #5e09d570
+from scipy.special import expit as _sig
+
+def _evidence(feats):
+    "(N, K, F) float evidence, a missing one (NaN) neutral (0); (N, K) is one feature."
+    X = np.nan_to_num(np.asarray(feats, dtype=np.float64)); return X[..., None] if X.ndim == 2 else X
+
 def evidence_fit(feats, # (M, K, F) evidence of the out-of-fold train clips per species (e.g. model logits, template scores); NaN: none (0)
                  labels, # (M, K) their known labels: 1 (a TP row), 0 (FP rows only), NaN (unknown)
                  C:float=1., # inverse L2 strength
                 )->dict: # slopes (F,), intercept (K,), logit_rho (K,): the fit's mean log-odds on each species' labelled clips
     "One logistic regression of the known labels on the evidence: slopes shared by every species, an intercept each."
-    X, y = np.nan_to_num(np.asarray(feats, dtype=np.float64)), np.asarray(labels, dtype=np.float64)
-    if X.ndim == 2: X = X[..., None]
+    X, y = _evidence(feats), np.asarray(labels, dtype=np.float64)
     M, K, F = X.shape; r, c = np.nonzero(~np.isnan(y))
     if len(np.unique(y[r, c])) < 2: raise ValueError("evidence_fit: the known labels need both a 1 and a 0")
     lr = LogisticRegression(C=C, max_iter=1000).fit(np.concatenate([X[r, c], np.eye(K)[c]], 1), y[r, c])
@@ -258,15 +263,11 @@ def evidence_fit(feats, # (M, K, F) evidence of the out-of-fold train clips per 
     rho = np.array([_sig(z[~np.isnan(y[:, k]), k]).mean() if (~np.isnan(y[:, k])).any() else _sig(z[:, k]).mean() for k in range(K)])
     return dict(slopes=w[:F].tolist(), intercept=b.tolist(), logit_rho=_logit(rho).tolist())
 
-def _sig(x): return 1/(1 + np.exp(-x))
-
 def evidence_llr(feats, # (N, K, F) evidence of new clips, as in `evidence_fit`
                  fit:dict, # `evidence_fit` output
                 )->np.ndarray: # (N, K) log likelihood ratio, present against absent
     "Each clip's evidence as a log likelihood ratio: the fitted log-odds less the labelled clips' own base log-odds."
-    X = np.nan_to_num(np.asarray(feats, dtype=np.float64))
-    if X.ndim == 2: X = X[..., None]
-    return X @ np.asarray(fit['slopes']) + np.asarray(fit['intercept']) - np.asarray(fit['logit_rho'])
+    return _evidence(feats) @ np.asarray(fit['slopes']) + np.asarray(fit['intercept']) - np.asarray(fit['logit_rho'])
 
 def em_prevalence(llr, # (N, K) log likelihood ratios of the clips of one site (`evidence_llr`)
                   n_iter:int=500, tol:float=1e-7, # EM iterations, stop when no prevalence moves more than tol
@@ -275,9 +276,8 @@ def em_prevalence(llr, # (N, K) log likelihood ratios of the clips of one site (
     "The maximum-likelihood share of clips where each species is present, given each clip's likelihood ratio (EM)."
     L = np.asarray(llr, dtype=np.float64); pi = np.full(L.shape[1], .5)
     for _ in range(n_iter):
-        new = np.clip(_sig(_logit(pi)[None] + L).mean(0), lo, 1 - lo)
-        if np.abs(new - pi).max() < tol: pi = new; break
-        pi = new
+        pi, old = np.clip(_sig(_logit(pi)[None] + L).mean(0), lo, 1 - lo), pi
+        if np.abs(pi - old).max() < tol: break
     return pi
 
 def evidence_posterior(llr, # (N, K) log likelihood ratios
