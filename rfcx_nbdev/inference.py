@@ -333,7 +333,7 @@ def _post(run, post)->tuple:
         if post == 'templates': raise ValueError(f"post='templates' needs a pipeline run folder (with post.json), got {run}")
         return None, None
     pp = json.loads(f.read_text())
-    if not pp.get('templates'): return pp, None
+    if not (pp.get('templates') or 'templates' in pp.get('features', ())): return pp, None  # the odds kind's blend, or the evidence's template scores
     from rfcx_nbdev.templates import TemplateBank  # numpy and scipy only
     return pp, TemplateBank.load(f.with_name('templates.npz'))
 
@@ -488,7 +488,8 @@ def predict_folder(
     models=None, # fold models to score with (default: the run's)
     engine:str='auto', # 'onnx' (`OnnxRun`: CPU, full clip, the run's models), 'torch' (GPU, sliding, given `models`), 'auto': onnx where it applies
     threads:int=None, # ONNX Runtime threads (default: all cores but one; with `dask`, one per worker)
-    post:str='run', # a pipeline run folder's post-processing: 'run' (its odds factors and template blend, `08_postproc.apply_post`), 'templates' (the blend only), 'none' (the models' scores)
+    post:str='run', # a pipeline run folder's post-processing (`08_postproc.apply_post`): 'run' (as its submission), 'templates' (without the run's prior: the evidence's likelihood ratio, or the odds kind's blend alone), 'none' (the models' scores)
+    prevalence:str='auto', # the evidence posterior's prevalence: 'em' (estimated on these recordings: one site), 'run' (the run's test prevalence), 'auto' (em from 20 recordings, unless sharded)
     resume:bool=False, # keep each recording's results in `parts_dir(out_csv)` and skip those already there (`rfcx_predict`: on); else a temporary folder
     shard=None, # 'i/n' or (i, n): only the i-th (0-based) of n contiguous parts of the recordings (`shard_ids`)
     dask=None, # score on Dask workers (ONNX engine): 'local' (a `LocalCluster`), a scheduler address, or a `distributed.Client`
@@ -498,6 +499,7 @@ def predict_folder(
     "Score every audio file, one part file each; bad files are skipped and reported, everything else is predicted and merged."
     t0 = time.perf_counter()
     pp, bank = _post(run, post); sh = _shard(shard)
+    if prevalence not in ('auto', 'em', 'run'): raise ValueError(f"prevalence must be 'auto', 'em' or 'run', got {prevalence!r}")
     if dask is not None:
         if _engine(engine, device, models, full_clip) != 'onnx': raise ValueError("dask scores with the ONNX engine: on the CPU, full clips, the run's own models")
         if cache_dir is not None: raise ValueError("dask: the workers compute the spectrograms; a cache_dir does not go with dask")
@@ -548,7 +550,8 @@ def predict_folder(
         if bank is not None and bank.species_cols != list(clips.columns): raise ValueError(f"{run}/templates.npz: species {bank.species_cols} differ from the models' {list(clips.columns)}")
         sc = None if bank is None else bank.scores(np.stack(pks, 1))
         from rfcx_nbdev.postproc import apply_post
-        clips = pd.DataFrame(apply_post(clips.values, pp, sc, prior=post == 'run'), index=clips.index, columns=clips.columns)
+        pv = prevalence if prevalence != 'auto' else 'em' if len(clips) >= 20 and sh is None else 'run'  # a shard is part of a site
+        clips = pd.DataFrame(apply_post(clips.values, pp, sc, prior=post == 'run', prevalence=pv), index=clips.index, columns=clips.columns)
     atomic_write(out_csv, clips.reset_index().to_csv(index=False, float_format='%.6g'))
     atomic_write(errors_csv, pd.DataFrame(errs, columns=['file','recording_id','reason']).to_csv(index=False))
     return AttrDict(out_csv=out_csv, errors_csv=errors_csv, detections_csv=detections_csv, raven_dir=raven_dir,
@@ -571,7 +574,8 @@ def rfcx_predict(
     quiet:bool=False, # no progress bar
     engine:str='auto', # 'onnx' (fast CPU path), 'torch' (the fold models in torch) or 'auto'
     threads:int=None, # ONNX Runtime threads (default: all cores but one; with --dask, one per worker)
-    post:str='run', # with a pipeline run folder: 'run' (its odds factors and template blend, as its submission), 'templates' (the blend only: recordings from another site), 'none' (the models' scores)
+    post:str='run', # with a pipeline run folder: 'run' (its post-processing, as its submission), 'templates' (without the run's prior), 'none' (the models' scores)
+    prevalence:str='auto', # the species' prevalence for the evidence posterior: em (estimated on these recordings, as one site) | run (the run's test prevalence) | auto (em from 20 recordings, unless --shard)
     shard:str=None, # 'i/n': score the i-th (0-based) of n parts of the recordings into <out stem>.shard<i>of<n>.csv (one batch task per shard)
     dask:str=None, # 'local' (a Dask LocalCluster on this machine's cores) or a scheduler address: score on Dask workers (ONNX engine)
     workers:int=None, # with --dask local: worker processes (default: all cores)
@@ -591,7 +595,7 @@ def rfcx_predict(
         bands = read_raven(data/'train')[0]
     r = predict_folder(models, audio, out, cache_dir=cache, detections_csv=out.with_name(out.stem+'_detections.csv'),
                        threshold=threshold, raven_dir=raven, bands=bands, order=order, win_s=win, hop_s=hop,
-                       full_clip=full_clip, progress=not quiet, device=device, engine=engine, threads=threads, post=post,
+                       full_clip=full_clip, progress=not quiet, device=device, engine=engine, threads=threads, post=post, prevalence=prevalence,
                        resume=True, shard=shard, dask=dask, workers=workers)
     print(f"rfcx_predict: {r.n_ok} recordings ({r.audio_s/3600:.2f} h, {r.n_ok - r.n_scored} from earlier parts in {r.parts}) in {r.seconds:.1f} s "
           f"({r.audio_s/max(r.seconds,1e-9):.0f}x real time), {r.n_failed} skipped, post-processing: {r.post} -> {out}"

@@ -17,13 +17,13 @@ from .metrics import lwlrap
 from .train import *
 from .core import *
 from .pseudo import *
-from .postproc import rescale, mixture_rescale, template_fit, template_blend, platt_fit
+from .postproc import rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
 from .synth import make_synth
 
 # %% auto #0
-__all__ = ['test_table', 'postprocess', 'learning_check', 'reference_scores', 'run_stage', 'other_priors', 'template_step',
-           'default_rounds', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections', 'write_report',
-           'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
+__all__ = ['test_table', 'postprocess', 'learning_check', 'reference_scores', 'run_stage', 'other_priors', 'template_table',
+           'template_step', 'default_rounds', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections',
+           'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
@@ -134,6 +134,20 @@ def _blend_weight(blend)->str|float:
     if not 0 <= w <= 1: raise ValueError(f"blend: {blend!r} is neither 'auto' nor a weight in [0, 1]")
     return w
 
+def template_table(data:RFCxData, # the run's data
+                   out, # the run folder: template_scores.csv and the bank (templates.npz, what `rfcx_predict` scores new recordings with) are cached there
+                   oof:pd.DataFrame, # out-of-fold train clip probabilities (their rows and columns)
+                   raw:pd.DataFrame, # test clip probabilities (their rows and columns)
+                   progress:bool=True,
+                  )->tuple: # ((M, K) template scores of the OOF clips, (N, K) of the test clips; NaN: no template)
+    "Template scores of the OOF train and the test clips (`01_data.template_scores`: a clip never matched against its own fold's boxes), computed once per run."
+    fn, bf = Path(out)/'template_scores.csv', Path(out)/'templates.npz'
+    if not (fn.exists() and bf.exists()):
+        ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress, save=bf)
+        atomic_write(fn, ts.to_csv(float_format='%.6g'))
+    ts = pd.read_csv(fn, dtype={'recording_id':str}).set_index('recording_id')  # what a resumed run reads: the same numbers either way
+    return tuple(ts.reindex(d.index)[d.columns].values for d in (oof, raw))
+
 def template_step(data:RFCxData, # the run's data
                   out, # the run folder (template_scores.csv is cached there)
                   name:str, # the final stage's name (for the report rows)
@@ -150,12 +164,7 @@ def template_step(data:RFCxData, # the run's data
         return noop, dict(weight=0., blend=str(blend), calibration=None, search=[], n_templates=int((data.labels.kind=='tp').sum()),
                           note='no out-of-fold clip with a TP row: templates off'), []
     pu = not (l == 0).any()  # positives only (Raven tables without negatives): the unlabelled clips count as absent
-    fn, bf = Path(out)/'template_scores.csv', Path(out)/'templates.npz'
-    if not (fn.exists() and bf.exists()):  # the bank is what `rfcx_predict` scores new recordings with
-        ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress, save=bf)
-        atomic_write(fn, ts.to_csv(float_format='%.6g'))
-    ts = pd.read_csv(fn, dtype={'recording_id':str}).set_index('recording_id')  # what a resumed run reads: the same numbers either way
-    to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw))
+    to, tt = template_table(data, out, oof, raw, progress)
     cal = labels.loc[oof.index, oof.columns].values
     ab = template_fit(to, np.where(cal == 1, 1., 0.) if pu else cal)
     def bl(d, s, w): return pd.DataFrame(template_blend(d.values, s, ab, w), index=d.index, columns=d.columns)
@@ -171,7 +180,6 @@ def template_step(data:RFCxData, # the run's data
                 calibrated_on='TP clips against all other clips (positives only)' if pu else 'TP against FP clips')
     return (lambda d: bl(d, tt, w)), info, [row]
 
-
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
 def default_rounds(cfg:TrainConfig, # the run's configuration
                    blend='auto', # the template weight (`template_step`)
@@ -184,7 +192,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  out, # run folder
                  preset:str|None=None, # 'cpu' | 'gpu' | None (by device)
                  rounds:int|None=None, # pseudo-label rounds (None: `default_rounds`: 0 for the cpu preset, 2 for the gpu one)
-                 prior='mix', # odds-scaling target: 'mix' | 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path (mix: the best measured, see above)
+                 prior='evidence', # 'evidence' (`08_postproc.evidence_post`: EM prevalence times the evidence's likelihood ratio) or an odds-scaling target: 'mix' | 'mean' | 'auto' | 'em' | 'rfcx' | 'none' | prior CSV path
                  cache=None, # spectrogram cache folder (default OUT/cache: the data folder may be read-only)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  blend='auto', # template weight (`template_step`): 'auto' (picked by the headline on the OOF clips), a number in [0, 1], 0: off
@@ -204,17 +212,28 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
     lab = clip_labels(oof, data.labels, data.classes); chk = learning_check(oof, data, labels=lab)
     if chk['warning']: print(f"WARNING: {chk['warning']}", file=sys.stderr)
-    final, info = postprocess(raw, oof, prior, lab)
+    ev = str(prior) == 'evidence' and (lab.values == 1).any()  # the evidence posterior needs TP clips to fit on; else the odds kind's mix
+    odds = 'mix' if str(prior) == 'evidence' else prior  # the odds kind: the submission when asked for, else on the record
+    final, info = postprocess(raw, oof, odds, lab)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
-    atomic_write(out/'predictions'/f'{name}_{Path(str(prior)).stem}.csv', final.to_csv(float_format='%.6f'))
-    after = noop
+    atomic_write(out/'predictions'/f'{name}_{Path(str(odds)).stem}.csv', final.to_csv(float_format='%.6f'))
+    after, to, tt = noop, None, None
     if blend != 0:
         after, info['templates'], trows = template_step(data, out, name, raw, oof, lab, blend, progress=progress)
         if trows: final = after(final); rows += trows + [dict(stage=f'{rows[-1]["stage"]} + templates', test_lwlrap=_test_lwlrap(final, data))]
-    alt = other_priors(raw, oof, data, prior, lab, after)
+        if info['templates'].get('calibration'): to, tt = template_table(data, out, oof, raw, progress)
+    alt = other_priors(raw, oof, data, odds, lab, after)
     tm = info.get('templates') or {}  # what `rfcx_predict` applies to new recordings (`08_postproc.apply_post`)
-    post = dict(prior=info['prior'], factor=info['factor'], platt=info.get('platt'),
+    post = dict(method='odds', prior=info['prior'], factor=info['factor'], platt=info.get('platt'),
                 templates=dict(calibration=tm['calibration'], weight=tm['weight']) if tm.get('calibration') and tm['weight'] > 0 else None)
+    if ev:  # models alone (what --blend 0 gives), then with the templates: the last is the submission
+        for s_o, s_t in ((None, None),) + (((to, tt),) if to is not None else ()):
+            post = evidence_post(oof.values, lab.values, s_o)
+            post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values, s_t), post)).tolist()  # the test clips' own (one site)
+            final = pd.DataFrame(apply_post(raw.values, post, s_t), index=raw.index, columns=raw.columns)  # what `rfcx_predict` does to them
+            rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))
+        info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
+                    odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
     atomic_write(out/'post.json', json.dumps(post, indent=1))
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
@@ -291,10 +310,14 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
           f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "",
           *([f"**Warning.** {w}", ""] if (w := rep.get('learning', {}).get('warning')) else []), stage_table(rep), "",
-          f"Odds-scaling prior: `{rep['postprocess']['prior']}`." + (f" The mixture set the prior of {len(ms)} species ({', '.join(ms) or 'none'}; the mean prior the rest)."
-                                                                   if (ms := rep['postprocess'].get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors{' (each then blended with the templates the same way)' if 'templates' in rep['postprocess'] else ''}: {alt}." if alt else '')
-          + (f" Its target prior against the test truth's frequencies: mean abs error {rep['postprocess']['prior_mae']:.3f}, "
-             f"Spearman {rep['postprocess']['prior_spearman']:.2f}." if 'prior_mae' in rep['postprocess'] else ''), "",
+          *([f"Post-processing: the evidence posterior (`08_postproc.evidence_post`) on {' and '.join(pp['features'])}: each test clip's likelihood ratio "
+             f"(slopes {', '.join(f'{v:.2f}' for v in pp['slopes'])}, fitted on the out-of-fold clips' known labels) times the species' test prevalence, "
+             "estimated by EM on the test clips" + (f" (mean abs error against the truth's frequencies {pp['prior_mae']:.3f}, Spearman {pp['prior_spearman']:.2f})" if 'prior_mae' in pp else '') + ". "
+             "The odds kind below is on the record.", ""] if (pp := rep['postprocess'])['prior'] == 'evidence' else []),
+          f"Odds-scaling prior: `{(po := pp.get('odds', pp))['prior']}`." + (f" The mixture set the prior of {len(ms)} species ({', '.join(ms) or 'none'}; the mean prior the rest)."
+                                                                   if (ms := po.get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors{' (each then blended with the templates the same way)' if 'templates' in rep['postprocess'] else ''}: {alt}." if alt else '')
+          + (f" Its target prior against the test truth's frequencies: mean abs error {pp['prior_mae']:.3f}, "
+             f"Spearman {pp['prior_spearman']:.2f}." if 'prior_mae' in pp and pp is po else ''), "",
           *([f"Template evidence: {tm['note']}.", ""] if (tm := rep['postprocess'].get('templates')) and 'note' in tm else []),
           *([f"Template evidence (`template_step`; {tm['n_templates']} TP boxes, calibrated on {tm.get('calibrated_on', 'TP against FP clips')}): weight {tm['weight']:g} ({tm['blend']}). "
              "Weights tried on the out-of-fold train clips, headline" + (" (test LWLRAP against truth)" if any(not np.isnan(r['test_lwlrap']) for r in tm['search']) else '')
@@ -338,17 +361,17 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   out:str, # run folder (re-run the same command to resume)
                   preset:str=None, # 'cpu' | 'gpu' (default: by device)
                   rounds:int=None, # pseudo-label rounds (default: 0 with the cpu preset and the template blend, 4 without the blend, 2 with the gpu preset)
-                  prior:str='mix', # odds-scaling: mix (a per-species mixture's prior where the TP/FP labels confirm it, else mean) | mean (test vs train mean probabilities) | auto (detection rates) | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
+                  prior:str='evidence', # evidence (EM test prevalence times the likelihood ratio of the models' and templates' evidence, fitted on the known labels) | odds-scaling: mix | mean | auto | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
                   n_folds:int=None, # folds (overrides the preset)
                   seed:int=42, # seed
                   cache:str=None, # spectrogram cache folder (default OUT/cache; share one between runs of the same data)
                   ceiling:float=None, # full-label ceiling's test LWLRAP (bench/ceiling.py): the report adds the share of the gap closed
-                  blend:str='auto', # template weight: auto (picked by the headline on the out-of-fold train clips) | a number in [0, 1] | 0 (off)
+                  blend:str='auto', # templates: 0 (off: the models alone) | auto | a number in [0, 1]: the odds kind's template weight (auto: picked by the headline); the evidence posterior weighs them itself
                   set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
                  ):
-    "Stage-1 training, pseudo-label rounds, test prediction, odds-scaling and the template blend; writes OUT/submission.csv and a report."
+    "Stage-1 training, pseudo-label rounds, test prediction, the evidence posterior (or odds-scaling and the template blend); writes OUT/submission.csv and a report."
     kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
     rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, **kw)
     print(stage_table(rep))

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
            'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend', 'evidence_fit',
-           'evidence_llr', 'em_prevalence', 'evidence_posterior', 'apply_post']
+           'evidence_llr', 'em_prevalence', 'evidence_posterior', 'evidence_features', 'evidence_post', 'apply_post']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -286,14 +286,39 @@ def evidence_posterior(llr, # (N, K) log likelihood ratios
     "Bayes: prior odds times likelihood ratio, species by species; a species' base rate survives where its evidence is weak."
     return _sig(_logit(np.asarray(prevalence, dtype=np.float64))[None] + np.asarray(llr, dtype=np.float64))
 
+def evidence_features(p, # (N, K) the models' clip probabilities
+                      scores=None, # (N, K) template scores of the same clips (NaN: no template), or None
+                     )->np.ndarray: # (N, K) or (N, K, 2)
+    "The evidence the post-processing weighs: the models' logits, and the template scores where given."
+    z = _logit(np.asarray(p, dtype=np.float64))
+    return z if scores is None else np.stack([z, np.asarray(scores, dtype=np.float64)], -1)
+
+def evidence_post(oof, # (M, K) out-of-fold clip probabilities of the labelled train recordings
+                  labels, # (M, K) their known labels (1, 0, NaN); positives only (no 0): every other clip counts as absent
+                  scores=None, # (M, K) their template scores, or None (the models alone)
+                  C:float=1., # `evidence_fit`'s inverse L2 strength
+                 )->dict: # a run's post-processing (`RUN/post.json`): method, features, and the `evidence_fit`
+    "Fit the evidence post-processing of a run on its out-of-fold clips' known labels."
+    y = np.asarray(labels, dtype=np.float64)
+    if not (y == 0).any(): y = np.where(y == 1, 1., 0.)
+    return dict(method='evidence', features=['models'] + ['templates']*(scores is not None), **evidence_fit(evidence_features(oof, scores), y, C))
+
 # %% ../nbs/08_postproc.ipynb #bb296e56
 def apply_post(p, # (N, K) the models' clip probabilities
-               post:dict, # a run's post-processing (`RUN/post.json`): factor, platt (or None), templates (calibration, weight; or None)
-               scores=None, # (N, K) template scores of the same clips (`TemplateBank.scores`); None: no blend
-               prior:bool=True, # apply the odds factors (False: the template blend only)
+               post:dict, # a run's post-processing (`RUN/post.json`): `evidence_post`'s, or the odds kind's (factor, platt, templates)
+               scores=None, # (N, K) template scores of the same clips (`TemplateBank.scores`); None: no templates
+               prior:bool=True, # False: no prevalence (evidence: the likelihood ratio alone) or odds factors (the template blend only)
+               prevalence='em', # evidence: 'em' (estimated on these clips: one site), 'run' (the run's test prevalence) or (K,) numbers
               )->np.ndarray: # (N, K) probabilities
-    "The run's Platt map and odds factors (`rescale`), then its template blend (`template_blend`)."
+    "A run's post-processing of any clips: the evidence posterior (the default), or Platt map and odds factors then template blend."
     p = np.asarray(p, dtype=np.float64)
+    if post.get('method') == 'evidence':
+        use = 'templates' in post['features']
+        if use and scores is None: raise ValueError("apply_post: this run's evidence includes template scores: pass `scores`")
+        L = evidence_llr(evidence_features(p, scores if use else None), post)
+        if not prior: return _sig(L)
+        pi = em_prevalence(L) if str(prevalence) == 'em' else np.asarray(post['prevalence'] if str(prevalence) == 'run' else prevalence, dtype=np.float64)
+        return evidence_posterior(L, pi)
     if prior:
         if post.get('platt') is not None: p = platt(p, np.asarray(post['platt']))
         p = odds_scale(p, np.asarray(post['factor'], dtype=np.float64))
