@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.script import call_parse, Param
 from rfcx_nbdev.core import ANN_COLS, atomic_write
-from rfcx_nbdev.train import parse_set, RFCxData, TrainConfig
-from rfcx_nbdev.pseudo import clip_probs, truth_lwlrap
-from rfcx_nbdev.pipeline import run_pipeline, reference_scores, test_table, postprocess, template_step
+from rfcx_nbdev.train import parse_set
+from rfcx_nbdev.pseudo import truth_lwlrap
+from rfcx_nbdev.pipeline import run_pipeline, reference_scores, postprocess, template_step
+from common import seed_list, stage_clips, stage_data
 
 def full_label_copy(data, # a synthetic dataset (with truth/events.csv)
                     out, # folder of the copy: audio, truth and sample submission are linked, not copied
@@ -35,10 +36,8 @@ def recipe_ceiling(fl, # the full-label copy (`full_label_copy`)
                    cache=None, # spectrogram cache (default RUN/cache, as the run's)
                   )->tuple: # (test LWLRAP, template weight)
     "The ceiling run's models post-processed as the pipeline's default, with the full labels: mix prior, then the template blend."
-    run = Path(run); c = TrainConfig.from_json(run/'stage1'/'config.json')
-    data = RFCxData(fl, c.spec_cfg, cache_dir=cache or run/'cache', n_folds=c.n_folds, seed=c.seed).build_cache(progress=False)
-    w = pd.read_csv(next((run/'stage1').glob('windows_*.csv')), dtype={'recording_id': str})
-    raw, oof = test_table(data, clip_probs(w[w.split=='test'], data.classes)), clip_probs(w[(w.split=='train') & w.oof], data.classes)
+    run = Path(run); data = stage_data(fl, run/'stage1', cache)
+    raw, oof, _ = stage_clips(data, run/'stage1')
     lab = data.truth['train'].loc[oof.index, oof.columns].astype(float)  # every clip label known
     final, _ = postprocess(raw, oof, 'mix', lab)
     after, info, _ = template_step(data, run, 'stage1', raw, oof, lab, 'auto', progress=False)  # every call a template; the weight by the OOF train truth
@@ -71,7 +70,7 @@ def main(data:str, # synthetic dataset folder
          cache:str=None, # spectrogram cache folder (default: DATA/cache)
          set:Param("TrainConfig overrides, key=value ...", str, nargs='*')=None,
         ):
-    r = ceiling(data, out, [int(s) for s in seeds.split(',')], preset, cache, **parse_set(set))
+    r = ceiling(data, out, seed_list(seeds), preset, cache, **parse_set(set))
     sd = lambda k: f" +- {r[k]:.4f}" if r[k] is not None else ''
     print(f"{data}: random {r['random']:.4f} | constant (test frequencies, oracle) {r['constant']:.4f} | "
           f"full-label ceiling: models {r['ceiling']:.4f}{sd('ceiling_sd')}, with the default post-processing "

@@ -4,35 +4,34 @@
 and the same posterior at the true prevalence (its roof). Needs the run's data folder with truth; trains nothing.
   python bench/evidence_post.py RUN [RUN ...]
 Prints one block of figures per run."""
-import sys, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd
-from sklearn.metrics import roc_auc_score
-sys.path.insert(0, str(Path(__file__).parent))
-from headline import run_data, stage_clips
+from fastcore.script import call_parse, Param
 from rfcx_nbdev.metrics import lwlrap
+from rfcx_nbdev.train import final_stage
 from rfcx_nbdev.pipeline import reference_scores
 from rfcx_nbdev.postproc import evidence_fit, evidence_llr, em_prevalence, evidence_posterior, _logit
+from common import known_auc, run_data, stage_clips, template_clips
 
-def main(run):
-    run = Path(run); dd, data = run_data(run/'report.json', tmp=tempfile.mkdtemp())
-    stage = sorted(d for d in run.iterdir() if d.is_dir() and (d.name == 'stage1' or d.name.startswith('round')))[-1]
+def evidence_figures(run)->dict:
+    "The figures of one run (its last finished stage)."
+    run = Path(run); dd, data = run_data(run/'report.json'); stage = final_stage(run)
     raw, oof, y = stage_clips(data, stage)
     truth = data.truth['test'].loc[raw.index, raw.columns].values
-    ts = pd.read_csv(run/'template_scores.csv', dtype={'recording_id': str}).set_index('recording_id')
-    to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw))
+    to, tt = template_clips(run, oof, raw)
     sub = pd.read_csv(run/'submission.csv', dtype={'recording_id': str}).set_index('recording_id').loc[raw.index]
-    def auc(p): return np.nanmean([roc_auc_score(truth[:, k], p[:, k]) for k in range(truth.shape[1]) if 0 < truth[:, k].sum() < len(truth)])
     out = dict(constant=reference_scores(data.truth['test'].loc[data.test_ids])['constant'], raw=lwlrap(truth, raw.values),
-               default=lwlrap(truth, sub.values), auc_models=auc(raw.values), auc_templates=auc(np.nan_to_num(tt)))
+               default=lwlrap(truth, sub.values), auc_models=known_auc(raw.values, truth), auc_templates=known_auc(np.nan_to_num(tt), truth))
     yl = np.where(y == 1, 1., 0.) if not (y == 0).any() else y  # positives only: every other clip counts as absent
     for name, fo, ft in (('models', _logit(oof.values), _logit(raw.values)), ('models+templates', np.stack([_logit(oof.values), to], -1), np.stack([_logit(raw.values), tt], -1))):
         fit = evidence_fit(fo, yl); L = evidence_llr(ft, fit); pi = em_prevalence(L)
         out[f'posterior {name}'] = lwlrap(truth, evidence_posterior(L, pi))
         out[f'posterior {name}, true prevalence'] = lwlrap(truth, evidence_posterior(L, truth.mean(0)))
         out[f'prevalence error {name}'] = float(np.abs(pi - truth.mean(0)).mean())
-    print(f'== {run} (stage {stage.name})')
-    for k, v in out.items(): print(f'{k:45s} {v:.4f}')
+    return dict(stage=stage.name, **out)
 
-if __name__ == '__main__':
-    for r in sys.argv[1:]: main(r)
+@call_parse
+def main(runs:Param("pipeline run folders on synthetic data (report.json, submission.csv, template_scores.csv, stage windows)", str, nargs='+')):
+    for run in runs:
+        out = evidence_figures(run); print(f"== {run} (stage {out.pop('stage')})")
+        for k, v in out.items(): print(f'{k:45s} {v:.4f}')

@@ -8,17 +8,15 @@ import time
 import numpy as np, pandas as pd
 from scipy.stats import spearmanr
 from fastcore.script import call_parse
-from rfcx_nbdev.train import RFCxData, TrainConfig
 from rfcx_nbdev.pseudo import stage_windows, clip_probs, truth_lwlrap
+from common import stage_data
 
 @call_parse
 def main(data:str, # synthetic dataset folder
          stage:str, # trained stage folder
          cache:str=None, # spectrogram cache folder (default: the stage's run folder/cache)
         ):
-    cfg = TrainConfig.from_json(f'{stage}/config.json')
-    from pathlib import Path
-    ds = RFCxData(data, cfg.spec_cfg, cache_dir=cache or Path(stage).parent/'cache', n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=False)
+    ds = stage_data(data, stage, cache)
     res = {}
     for fc in (True, False):
         t = time.time(); w = stage_windows(ds, stage, full_clip=fc, progress=False)

@@ -9,20 +9,17 @@ masked_lwlrap (clip LWLRAP over the known labels only), tp_rank (the TP clips' p
   python bench/headline.py RUN1/report.json RUN2/report.json ... [--stages RUN/stage1 RUN/round1 ...] [--weights 0,0.25,0.5,0.75] [--data_root DIR]
 Prints Spearman with the test truth over all points, the blend points and the stage points, per dataset and within a
 run (mean), and the mean loss of the template weight each figure picks."""
-import json, tempfile, warnings
+import tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 from fastcore.script import call_parse, Param
-from rfcx_nbdev.train import RFCxData
-from rfcx_nbdev.pseudo import clip_probs, clip_labels, tp_lwlrap, truth_lwlrap
+from rfcx_nbdev.pseudo import tp_lwlrap, truth_lwlrap
 from rfcx_nbdev.postproc import template_fit, template_blend
 from rfcx_nbdev.metrics import lwlrap
+from common import known_auc, run_data, stage_clips, template_clips
 
-def known_auc(p, y):
-    return float(np.mean([roc_auc_score(y[:, j][~np.isnan(y[:, j])], p[:, j][~np.isnan(y[:, j])]) for j in range(y.shape[1])
-                          if (y[:, j] == 1).any() and (y[:, j] == 0).any()]))
 def pooled_auc(p, y): m = ~np.isnan(y); return float(roc_auc_score(y[m], p[m]))
 def masked_lwlrap(p, y):
     keep = (np.nan_to_num(y) == 1).any(1) & (y == 0).any(1)
@@ -30,35 +27,19 @@ def masked_lwlrap(p, y):
 def tp_rank(p, y): return float(np.nanmean(np.where(y == 1, pd.DataFrame(p).rank(pct=True).values, np.nan)))
 CANDIDATES = dict(known_auc=known_auc, pooled_auc=pooled_auc, masked_lwlrap=masked_lwlrap, tp_rank=tp_rank)
 
-def run_data(rep_file, data_root=None, tmp=None):
-    "The `RFCxData` a run's report.json names, with the run's folds."
-    r = json.loads(Path(rep_file).read_text()); run = Path(rep_file).parent; c = r['config']
-    cands = [Path(data_root or '.')/r['data']] + [a/r['data'] for a in run.resolve().parents]  # relative paths: the run's command ran in one of these
-    dd = next((p for p in cands if p.is_dir()), None)
-    if dd is None: raise FileNotFoundError(f"{rep_file}: its data folder {r['data']!r} is not found (--data_root)")
-    return dd, RFCxData(dd, cache_dir=tmp or tempfile.mkdtemp(), n_folds=c['n_folds'], seed=c['seed'])
-
-def stage_clips(data, stage):
-    "A stage folder's test clips, out-of-fold train clips and their known labels, from its windows file."
-    w = pd.read_csv(next(Path(stage).glob('windows_*.csv')), dtype={'recording_id': str})
-    raw = clip_probs(w[w.split == 'test'], data.classes).reindex(data.test_ids).fillna(0.)
-    oof = clip_probs(w[(w.split == 'train') & w.oof], data.classes)
-    return raw, oof, clip_labels(oof, data.labels, data.classes).values
-
 def _name(dd): return dd.name if dd.name != 'data' else dd.parent.name
 
 def stage_point(stage, data_root=None, tmp=None)->dict:
     "One row for a trained stage folder (the models' clip scores, no post-processing)."
-    dd, data = run_data(Path(stage).parent/'report.json', data_root, tmp); raw, oof, y = stage_clips(data, stage)
+    dd, data = run_data(Path(stage).parent/'report.json', data_root, cache=tmp); raw, oof, y = stage_clips(data, stage)
     return dict(set=_name(dd), run=str(stage), kind='stage', w=np.nan, test=truth_lwlrap(raw, data.truth['test']),
                 tp_lwlrap=tp_lwlrap(oof, data.labels, data.classes), **{k: f(oof.values, y) for k, f in CANDIDATES.items()})
 
 def run_points(rep_file, data_root=None, weights=(0., .25, .5, .75, 1.), tmp=None)->list:
     "One row per template weight of one run: test LWLRAP (truth) and every truth-free candidate."
-    run = Path(rep_file).parent; dd, data = run_data(rep_file, data_root, tmp)
+    run = Path(rep_file).parent; dd, data = run_data(rep_file, data_root, cache=tmp)
     raw, oof, y = stage_clips(data, run/'stage1')
-    ts = pd.read_csv(run/'template_scores.csv', dtype={'recording_id': str}).set_index('recording_id')
-    to, tt = (ts.reindex(d.index)[d.columns].values for d in (oof, raw)); ab = template_fit(to, y)
+    to, tt = template_clips(run, oof, raw); ab = template_fit(to, y)
     out = []
     for wt in weights:
         po = pd.DataFrame(template_blend(oof.values, to, ab, wt), index=oof.index, columns=oof.columns)

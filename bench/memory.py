@@ -11,19 +11,13 @@ the cache size on disk and the wall time.
   python bench/memory.py --sizes 160/80 --rounds 2 --epochs 10   # the 160/80 budget: peak < 4 GB
   OMP_NUM_THREADS=1 nice -n 10 python bench/memory.py     # on a shared machine
 """
-import os, re, shutil, subprocess, sys, tempfile, time
+import shutil, sys, tempfile, time
 from fastcore.script import call_parse
 from fastcore.basics import AttrDict
 from pathlib import Path
+from common import console_script, time_v
 
 def du_mb(p): return sum(f.stat().st_size for f in Path(p).rglob('*') if f.is_file())/2**20
-
-def peak_rss_mb(cmd, env=None):
-    "Run `cmd` under /usr/bin/time -v; (peak RSS in MB, wall s, return code, stderr tail)."
-    t0 = time.time()
-    r = subprocess.run(['/usr/bin/time', '-v'] + cmd, capture_output=True, text=True, env=env)
-    m = re.search(r'Maximum resident set size \(kbytes\): (\d+)', r.stderr)
-    return (int(m.group(1))/1024 if m else float('nan')), time.time()-t0, r.returncode, r.stderr[-1500:]
 
 @call_parse
 def main(sizes:str='40/20,80/40', # comma-separated n_train/n_test pairs
@@ -35,9 +29,8 @@ def main(sizes:str='40/20,80/40', # comma-separated n_train/n_test pairs
          keep:bool=False, # keep the run folders
         ):
     a = AttrDict(locals())
-    if not Path('/usr/bin/time').exists(): sys.exit("bench/memory.py needs /usr/bin/time (GNU time)")
     from rfcx_nbdev.synth import make_synth
-    exe = shutil.which('rfcx_pipeline') or sys.exit("rfcx_pipeline not on PATH (pip install -e .)")
+    exe = console_script('rfcx_pipeline')
     root = Path(a.root); res = []
     for size in a.sizes.split(','):
         ntr, nte = map(int, size.split('/'))
@@ -48,8 +41,8 @@ def main(sizes:str='40/20,80/40', # comma-separated n_train/n_test pairs
         run = root/f'run_{ntr}_{nte}'; shutil.rmtree(run, ignore_errors=True); shutil.rmtree(data/'cache', ignore_errors=True)
         cmd = [exe, str(data), str(run), '--preset', a.preset, '--rounds', str(a.rounds), '--epochs', str(a.epochs)]
         print('$ ' + ' '.join(cmd), flush=True)
-        mb, secs, rc, err = peak_rss_mb(cmd)
-        if rc: print(err, file=sys.stderr); sys.exit(f"rfcx_pipeline failed ({rc}) on {size}")
+        mb, secs, r = time_v(cmd)
+        if r.returncode: print(r.stderr[-1500:], file=sys.stderr); sys.exit(f"rfcx_pipeline failed ({r.returncode}) on {size}")
         res.append((size, ntr+nte, mb, du_mb(data/'cache'), du_mb(data/'train')+du_mb(data/'test'), secs))
         print(f"{size}: peak RSS {mb:.0f} MB, cache {res[-1][3]:.0f} MB, audio {res[-1][4]:.0f} MB, {secs:.0f} s", flush=True)
         if not a.keep: shutil.rmtree(run, ignore_errors=True)

@@ -7,6 +7,8 @@ post-processing), the headline metric a user can compute without truth (oof_tp_l
 their TP labels), the OOF train clips vs truth, and the masked crop metric; then the rank correlation of the two
 truth-free metrics (and, for comparison, of the OOF train clips vs truth) with the test truth over every stage, config and seed.
   python bench/partial_labels.py DATA OUT [--configs default,bg0] [--seeds 42,43,44] [--rounds 4] [--blend 0] [--ceiling OUT_OF_CEILING/ceiling.json]
+The ablations of the recipe's three training ideas (masked loss, MixOver, coord channel), the models' stage 1 alone:
+  python bench/partial_labels.py DATA OUT --configs default,fullmask,unmasked,no_mixover,no_coord --rounds 0 --blend 0
 Runs resume; OUT/partial_labels.json holds every row."""
 import json, sys, time
 from pathlib import Path
@@ -15,6 +17,7 @@ from fastcore.script import call_parse, Param
 from rfcx_nbdev.core import atomic_write
 from rfcx_nbdev.train import parse_set
 from rfcx_nbdev.pipeline import run_pipeline
+from common import seed_list
 
 CONFIGS = {  # TrainConfig overrides of the preset
     'default': {},
@@ -22,6 +25,9 @@ CONFIGS = {  # TrainConfig overrides of the preset
     'bg3': dict(bg_frac=.3),        # 30% background crops
     'ens': dict(pl_ensemble=True),  # pseudo-labels from the fold ensemble
     'fullmask': dict(unknown_weight=0.),  # the recipe's fully masked loss
+    'unmasked': dict(masked=False),  # the naive baseline: TP crops only, every unlabelled class absent
+    'no_mixover': dict(mixover=False),
+    'no_coord': dict(coord=False),  # no frequency coordinate channel
 }
 
 def _ms(v):
@@ -60,7 +66,7 @@ def main(data:str, # synthetic dataset folder
         ):
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t_all = time.time()
     ref = json.loads(Path(ceiling).read_text()) if ceiling else None
-    names, sd = configs.split(','), [int(s) for s in seeds.split(',')]
+    names, sd = configs.split(','), seed_list(seeds)
     bad = {*names} - {*CONFIGS}  # (`set` is the --set option here)
     if bad: raise ValueError(f"unknown config(s) {sorted(bad)}: choose from {', '.join(CONFIGS)}")
     rows = []

@@ -83,7 +83,8 @@ def main(n_time:int=40, # recordings timed for throughput
         for name, nw, s, df in rows:
             print(f"| {name} | {nw} | {s:.1f} | {s/h:.1f} | {h*3600/s:.0f} | {(df - ref).abs().values.max():.1e} |")
         print(f"scaling 1 -> 2 Dask workers: {rows[1][2]/rows[2][2]:.2f}x")
-        cli = shutil.which('rfcx_predict') or str(Path(sys.executable).parent/'rfcx_predict')
+        from common import console_script   # here, not above: common imports torch, which Dask's workers need not
+        cli = console_script('rfcx_predict')
         print(f"\npeak RSS of rfcx_predict ({rss_duration:.0f} s recordings; the largest process: with --dask, of the client and its 2 workers):\n| files | local MB | local s | --dask local --workers 2 MB | s |\n|---|---|---|---|---|")
         for n, folder in ((20, work/'rss20'), (n_rss, work/'rss')):
             (a, ta), (b, tb) = (peak_rss([sys.executable, cli, folder, run, '--out', work/f'rss_{n}_{m}.csv', '--quiet'] + x)

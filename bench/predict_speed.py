@@ -13,7 +13,7 @@ models), peak RSS, at each size of `--sizes` (the first files of the data set); 
   python bench/predict_speed.py                      # resnet10t x4 folds, 64 mels, hop 1024, 60 synthetic 60 s recordings (20 timed)
   python bench/predict_speed.py --arch resnet34 --n_mels 128 --hop 512 --folds 5   # gpu preset models
 """
-import shutil, tempfile, time, os, re, subprocess, sys
+import shutil, tempfile, time, os, re, sys
 from pathlib import Path
 import numpy as np, pandas as pd, torch, soundfile as sf, soxr
 from fastcore.script import call_parse
@@ -22,16 +22,14 @@ from rfcx_nbdev.data import SpecConfig, melspec
 from rfcx_nbdev.train import Run
 from rfcx_nbdev.inference import predict_folder, onnx_bundle, OnnxRun, fast_melspec
 from rfcx_nbdev.test_utils import save_random_run
+from common import console_script, time_v
 
-CLI = shutil.which('rfcx_predict') or sys.exit("rfcx_predict not on PATH (pip install -e .)")
+CLI = console_script('rfcx_predict')
 
 def cli(args, out):
     "Run rfcx_predict in a subprocess under GNU time: (wall s, loop s or nan, peak RSS MB)."
-    t = time.perf_counter()
-    r = subprocess.run(['/usr/bin/time', '-v', sys.executable, CLI] + [str(a) for a in args], capture_output=True, text=True)
-    wall = time.perf_counter() - t
+    rss, wall, r = time_v([sys.executable, CLI] + list(args))
     if r.returncode: sys.exit(f"rfcx_predict failed:\n{r.stderr[-3000:]}")
-    rss = int(re.search(r'Maximum resident set size \(kbytes\): (\d+)', r.stderr).group(1))/1024
     m = re.search(r'scored in ([\d.]+) s', r.stdout)
     return wall, float(m.group(1)) if m else float('nan'), rss
 

@@ -8,8 +8,8 @@ test frequencies (mean absolute error, Spearman). Mean +- sd over the stages giv
 import numpy as np, pandas as pd
 from pathlib import Path
 from fastcore.script import call_parse, Param
-from track_truth import stage_data  # (this folder)
-from rfcx_nbdev.pseudo import stage_windows, clip_probs, truth_lwlrap, clip_labels
+from rfcx_nbdev.pseudo import stage_windows, truth_lwlrap, clip_labels
+from common import stage_data, split_clips
 from rfcx_nbdev.postproc import rescale, mean_factor, odds_scale, _logit
 
 def label_mean(te, oof, lab):
@@ -26,7 +26,7 @@ def main(data:str, # synthetic dataset folder
     for st in stages:
         ds = stage_data(data, st, cache, dss)
         w = stage_windows(ds, st, progress=False)
-        te, oof = clip_probs(w[w.split=='test'], ds.classes), clip_probs(w[(w.split=='train') & w.oof], ds.classes)
+        te, oof = split_clips(w, ds.classes)
         truth = ds.truth['test'].loc[te.index, te.columns]; freq = truth.values.mean(0)
         lab = clip_labels(oof, ds.labels, ds.classes).values
         r = dict(stage=st, raw=truth_lwlrap(te, truth))

@@ -5,14 +5,13 @@ the run folder keeps stage1/windows_*.csv, template_scores.csv and templates.npz
 (stage 1, `mix` prior, template blend at the weight the headline picks) with each calibration, against the test truth.
   python bench/template_calibration.py RUN1/report.json ... --cache C1,C2,... (one spectrogram cache per run, or one for all)
 Prints one row per run and the mean +- sd per dataset."""
-import json, sys, warnings
+import warnings
 from pathlib import Path
 import pandas as pd
 from fastcore.script import call_parse, Param
-from rfcx_nbdev.train import RFCxData, TrainConfig
 from rfcx_nbdev.pseudo import clip_labels, truth_lwlrap
 from rfcx_nbdev.pipeline import postprocess, template_step
-sys.path.insert(0, str(Path(__file__).parent)); from headline import stage_clips  # the same clips as bench/headline.py
+from common import run_data, stage_clips
 
 @call_parse
 def main(reports:Param("report.json files of pipeline runs on synthetic data", str, nargs='+'),
@@ -23,9 +22,7 @@ def main(reports:Param("report.json files of pipeline runs on synthetic data", s
     if len(caches) == 1: caches = caches*len(reports)
     rows = []
     for f, c in zip(reports, caches):
-        run = Path(f).parent; r = json.loads(Path(f).read_text()); cfg = TrainConfig.from_json(run/'config.json')
-        dd = next(p for p in [Path(r['data'])] + [a/r['data'] for a in run.resolve().parents] if p.is_dir())
-        data = RFCxData(dd, cfg.spec_cfg, cache_dir=c or run/'cache', n_folds=cfg.n_folds, seed=cfg.seed)
+        run = Path(f).parent; dd, data = run_data(f, cache=c or run/'cache')
         raw, oof, _ = stage_clips(data, run/'stage1'); lab = clip_labels(oof, data.labels, data.classes)
         final, _ = postprocess(raw, oof, 'mix', lab)
         row = dict(set=dd.name, run=str(run))
