@@ -4,9 +4,9 @@
 - constant: every test clip ranked by the test truth's own species frequencies (an oracle that ignores the audio);
 - ceiling: the same preset trained with every call labelled (all train rows of truth/events.csv as TP rows, no FP rows,
   unlabelled classes taken as absent, no template matching), stage 1 only, mean +- sd over seeds: the models' ceiling;
-- recipe_ceiling: the same models with the pipeline's default post-processing, fitted on the full labels: the `mix`
-  prior, then the template blend with every train call as a template, its calibration and weight chosen on the train
-  truth (out of fold). This is the roof of the default output (`rfcx_pipeline`), which blends template scores.
+- recipe_ceiling: the same models with the odds kind's post-processing (`rfcx_pipeline --prior mix`, the default before
+  the evidence posterior), fitted on the full labels: the `mix` prior, then the template blend with every train call as
+  a template, its calibration and weight chosen on the train truth (out of fold): the roof of that output.
   python bench/ceiling.py DATA OUT [--seeds 42,43,44] [--preset cpu] [--set key=value ...]
 Prints the figures and writes OUT/ceiling.json; runs resume (one run folder per seed)."""
 import json, os, sys, time
@@ -35,7 +35,7 @@ def recipe_ceiling(fl, # the full-label copy (`full_label_copy`)
                    run, # a ceiling run folder (its stage1 windows)
                    cache=None, # spectrogram cache (default RUN/cache, as the run's)
                   )->tuple: # (test LWLRAP, template weight)
-    "The ceiling run's models post-processed as the pipeline's default, with the full labels: mix prior, then the template blend."
+    "The ceiling run's models post-processed as `--prior mix`, with the full labels: mix prior, then the template blend."
     run = Path(run); data = stage_data(fl, run/'stage1', cache)
     raw, oof, _ = stage_clips(data, run/'stage1')
     lab = data.truth['train'].loc[oof.index, oof.columns].astype(float)  # every clip label known
@@ -53,7 +53,7 @@ def ceiling(data, out, seeds=(42,), preset='cpu', cache=None, **cfg_kw)->dict:
                            seed=s, masked=False, **{'template_k': 0, **cfg_kw})  # every call is labelled: nothing left for template matching to find
         res.append(rep['stages'][0]['test_lwlrap']); t1 = time.time()
         rc.append(recipe_ceiling(fl, out/f'ceiling_s{s}', cache))
-        print(f"ceiling seed {s}: test LWLRAP {res[-1]:.4f} ({t1-t0:.0f} s); with the default post-processing {rc[-1][0]:.4f} "
+        print(f"ceiling seed {s}: test LWLRAP {res[-1]:.4f} ({t1-t0:.0f} s); with the mix prior and template blend {rc[-1][0]:.4f} "
               f"(template weight {rc[-1][1]:g}, {time.time()-t1:.0f} s)", flush=True)
     truth = pd.read_csv(Path(data)/'truth'/'test.csv', dtype={'recording_id':str}).set_index('recording_id')
     return dict(reference_scores(truth), ceiling=float(np.mean(res)), ceiling_sd=float(np.std(res, ddof=1)) if len(res) > 1 else None,
@@ -73,6 +73,6 @@ def main(data:str, # synthetic dataset folder
     r = ceiling(data, out, seed_list(seeds), preset, cache, **parse_set(set))
     sd = lambda k: f" +- {r[k]:.4f}" if r[k] is not None else ''
     print(f"{data}: random {r['random']:.4f} | constant (test frequencies, oracle) {r['constant']:.4f} | "
-          f"full-label ceiling: models {r['ceiling']:.4f}{sd('ceiling_sd')}, with the default post-processing "
+          f"full-label ceiling: models {r['ceiling']:.4f}{sd('ceiling_sd')}, with the mix prior and template blend "
           f"{r['recipe_ceiling']:.4f}{sd('recipe_ceiling_sd')} over seeds {r['seeds']}")
     atomic_write(Path(out)/'ceiling.json', lambda f: json.dump(dict(r, command='python ' + ' '.join(sys.argv)), f, indent=1), mode='w')

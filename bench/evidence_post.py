@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Re-score a pipeline run's last stage with the evidence posterior (`08_postproc`: `evidence_fit`, `evidence_llr`,
-`em_prevalence`, `evidence_posterior`) beside its default output, the constant ranking by the true test frequencies
+`em_prevalence`, `evidence_posterior`) beside the run's submission.csv, the constant ranking by the true test frequencies
 and the same posterior at the true prevalence (its roof). Needs the run's data folder with truth; trains nothing.
   python bench/evidence_post.py RUN [RUN ...]
 Prints one block of figures per run."""

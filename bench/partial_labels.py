@@ -2,8 +2,8 @@
 """Training recipes for partial labels, judged against the full truth of a synthetic dataset.
 Each config x seed is one `run_pipeline` run (stage 1 + pseudo-label rounds, cpu preset unless --preset); per stage it
 reports the test clip LWLRAP (truth), the share of the gap closed between the constant prior and the full-label ceiling
-(`bench/ceiling.py`: gap_closed against the models' ceiling, gap_closed_recipe against the ceiling with the default
-post-processing), the headline metric a user can compute without truth (oof_tp_lwlrap: out-of-fold train clips vs
+(`bench/ceiling.py`: gap_closed against the models' ceiling, gap_closed_recipe against the ceiling with the mix
+prior and template blend), the headline metric a user can compute without truth (oof_tp_lwlrap: out-of-fold train clips vs
 their TP labels), the OOF train clips vs truth, and the masked crop metric; then the rank correlation of the two
 truth-free metrics (and, for comparison, of the OOF train clips vs truth) with the test truth over every stage, config and seed.
   python bench/partial_labels.py DATA OUT [--configs default,bg0] [--seeds 42,43,44] [--rounds 4] [--blend 0] [--ceiling OUT_OF_CEILING/ceiling.json]
@@ -56,9 +56,9 @@ def main(data:str, # synthetic dataset folder
          out:str, # output folder: one run folder per config and seed
          configs:str='default', # comma-separated names from CONFIGS
          seeds:str='42,43,44', # comma-separated training seeds
-         rounds:int=None, # pseudo-label rounds (default: the pipeline's, 4 for the cpu preset)
+         rounds:int=None, # pseudo-label rounds (default: the pipeline's `default_rounds`)
          preset:str='cpu', # training preset
-         prior:str='mix', # odds-scaling prior of the final stage (the pipeline's default); the others are scored too
+         prior:str='mix', # the final stage's post-processing: mix (the odds kind, as in bench/README.md's regression tables) or evidence (the pipeline's default); the others are scored too
          ceiling:str=None, # ceiling.json from bench/ceiling.py (adds the gap closed)
          cache:str=None, # spectrogram cache folder
          blend:str='auto', # template weight of the final output (the pipeline's: auto; 0 for the models only)

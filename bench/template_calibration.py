@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """The template blend's calibration with FP rows: on the known labels (TP against FP clips, the pipeline's default) or
 TP clips against all other out-of-fold clips (what it does with positives only). Re-scores pipeline runs (report.json;
-the run folder keeps stage1/windows_*.csv, template_scores.csv and templates.npz) without training: the default output
-(stage 1, `mix` prior, template blend at the weight the headline picks) with each calibration, against the test truth.
+the run folder keeps stage1/windows_*.csv, template_scores.csv and templates.npz) without training: the odds kind's output
+(`--prior mix`: stage 1, `mix` prior, template blend at the weight the headline picks) with each calibration, against the test truth.
   python bench/template_calibration.py RUN1/report.json ... --cache C1,C2,... (one spectrogram cache per run, or one for all)
 Prints one row per run and the mean +- sd per dataset."""
 import warnings
