@@ -242,12 +242,15 @@ class SpecConfig:
     fmin:float=50. # lowest mel frequency (Hz)
     fmax:float=16000. # highest mel frequency (Hz)
     top_db:float=80. # dB floor below the clip's maximum
+    band_floor:bool=False # subtract each mel band's median over the clip (dB) first: a band's steady noise (an insect chorus, rain) goes, a call on it stays
     @property
     def fps(self): return self.sr/self.hop
     @property
     def key(self):
         "Short stable hash of the settings (the cache folder name)."
-        h = hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:8]
+        d = asdict(self)
+        if not self.band_floor: del d['band_floor']  # caches made before the field existed keep their names
+        h = hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:8]
         return f"mel{self.n_mels}_sr{self.sr}_hop{self.hop}_{h}"
     def frames(self, secs): return int(round(secs*self.fps))
     def mel_fb(self): return librosa.filters.mel(sr=self.sr, n_fft=self.n_fft, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax)
@@ -264,6 +267,7 @@ def melspec(
     S = librosa.feature.melspectrogram(y=y, sr=cfg.sr, n_fft=cfg.n_fft, hop_length=cfg.hop, n_mels=cfg.n_mels,
                                        fmin=cfg.fmin, fmax=cfg.fmax, power=2., center=True, pad_mode='constant')
     db = librosa.power_to_db(S, ref=1., amin=1e-10, top_db=cfg.top_db)  # 10 log10(S), floored top_db below the clip's max
+    if cfg.band_floor: db = db - np.median(db, 1, keepdims=True)
     return _standardise(db).astype(np.float32)
 
 # %% ../nbs/01_data.ipynb #9c37c73a
@@ -282,6 +286,7 @@ class MelSpec(nn.Module):
         S = self.fb @ (X.real**2 + X.imag**2)
         db = 10*torch.log10(S.clamp_min(1e-10))
         db = torch.maximum(db, db.amax((1,2), keepdim=True) - self.cfg.top_db)
+        if self.cfg.band_floor: db = db - torch.quantile(db, .5, dim=2, keepdim=True)  # numpy's median (the mean of the middle two)
         out = (db - db.mean((1,2), keepdim=True)) / (db.std((1,2), keepdim=True, unbiased=False) + 1e-6)
         return out[0] if one else out
 

@@ -169,6 +169,7 @@ def fast_melspec(y:np.ndarray, # mono audio
                  window:np.ndarray, # (n_fft,) periodic Hann window
                  hop:int, # hop length (samples)
                  top_db:float=80., # dB floor below the clip's maximum
+                 band_floor:bool=False, # subtract each band's median (`SpecConfig.band_floor`)
                 )->np.ndarray: # (n_mels, n_frames) float32
     "`data.melspec` in numpy: centred frames (zero padding), float32 FFT, power, mel, dB floored `top_db` below the max, standardised."
     from scipy.fft import rfft   # measured 2x faster than numpy's on these frames
@@ -176,6 +177,7 @@ def fast_melspec(y:np.ndarray, # mono audio
     X = rfft(np.lib.stride_tricks.sliding_window_view(yp, n_fft)[::hop] * window, axis=-1)
     db = 10*np.log10(np.maximum((X.real**2 + X.imag**2) @ fb.T, 1e-10)).T
     db = np.maximum(db, db.max() - top_db)
+    if band_floor: db = db - np.median(db, 1, keepdims=True)
     return ((db - db.mean()) / (db.std() + 1e-6)).astype(np.float32)
 
 # %% ../nbs/09_inference.ipynb #e7f15b35
@@ -195,7 +197,7 @@ class OnnxRun:
         if m['global_ops']: warnings.warn("squeeze-excite/attention blocks in the trunk: full-clip scores are not window scores")
     def spec(self, path):
         "Standardised log-mel of an audio file (`read_audio`, `fast_melspec`)."
-        s = self.spec_cfg; return fast_melspec(read_audio(path, s['sr']), self.fb, self.window, s['hop'], s['top_db'])
+        s = self.spec_cfg; return fast_melspec(read_audio(path, s['sr']), self.fb, self.window, s['hop'], s['top_db'], s.get('band_floor', False))
 
 # %% ../nbs/09_inference.ipynb #f38a0c53
 @patch
