@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, asdict, field, replace, fields
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastcore.basics import store_attr, ifnone, patch
+from fastcore.basics import store_attr, ifnone, patch, listify
 from fastcore.foundation import L
 from fastcore.script import call_parse, Param
 from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib, get_model, get_random_states, set_random_states
@@ -188,6 +188,7 @@ class RFCxData:
         n_folds:int=5, # folds over labelled recordings
         seed:int=42, # fold seed
         duration:float|None=None, # recording length bound for annotation checks (None: 60 s, or the synthetic data's)
+        reviews=None, # reviewed Raven tables (`13_review`): a folder or a list of folders; Present 1 rows join the labels as TP rows, 0 as FP rows
     ):
         self.path = path = Path(path)
         if not path.is_dir(): raise FileNotFoundError(f"data folder not found: {path}")
@@ -206,10 +207,11 @@ class RFCxData:
         self.truth = {s: pd.read_csv(path/'truth'/f'{s}.csv', dtype={'recording_id':str}).set_index('recording_id')
                       for s in ('train','test') if (path/'truth'/f'{s}.csv').exists()}
         self.all_labels, self.n_folds, self.seed = label_table(tp, fp, self.classes), n_folds, seed
+        self._add_reviews(reviews)
         self._drop(pd.DataFrame(columns=['file','reason']))
 
     def __repr__(self): return (f"RFCxData({self.path}: {len(self.train_ids)} train, {len(self.test_ids)} test recordings, "
-                                f"{(self.labels.kind=='tp').sum()} TP / {(self.labels.kind=='fp').sum()} FP rows, {len(self.errors)} unreadable)")
+                                f"{(self.labels.kind=='tp').sum()} TP / {(self.labels.kind=='fp').sum()} FP rows{f' ({self.n_reviewed} reviewed)' if self.n_reviewed else ''}, {len(self.errors)} unreadable)")
 
 # %% ../nbs/06_train.ipynb #33792eea
 @patch
@@ -219,10 +221,29 @@ def _drop(self:RFCxData, errors):
     if bad & set(labels.recording_id):
         warnings.warn(f"dropping labels of {len(bad & set(labels.recording_id))} unreadable recordings")
         labels = labels[~labels.recording_id.isin(bad)].reset_index(drop=True)
-    self.labels = labels
+    self.labels, self.reviewed = labels, self.all_reviewed[~self.all_reviewed.recording_id.isin(bad)].reset_index(drop=True)
     self.train_ids = sorted(p.stem for p in self.train_files if p.stem not in bad)
     self.test_ids_ok = [r for r,p in zip(self.test_ids, self.test_files) if p is not None and r not in bad]
     self.folds = recording_folds(labels, n_splits=self.n_folds, seed=self.seed)
+
+# %% ../nbs/06_train.ipynb #7aa8cade
+@patch
+def _add_reviews(self:RFCxData, reviews):
+    "Join the answered rows of the review tables under `reviews` to the labels."
+    from rfcx_nbdev.review import read_reviews  # (13_review builds on this module)
+    self.reviews = [str(d) for d in listify(reviews)]
+    self.audio = {p.stem: p for p in self.train_files + [p for p in self.test_files if p is not None]}  # every recording: id -> file
+    self.all_reviewed = read_reviews(self.reviews, self.audio, self.classes, known=self.all_labels)
+    if len(self.all_reviewed): self.all_labels = pd.concat([self.all_labels, self.all_reviewed[LABEL_COLS]], ignore_index=True)
+
+@patch(as_prop=True)
+def n_reviewed(self:RFCxData)->int: "Reviewed rows among the labels."; return len(self.reviewed)
+
+@patch(as_prop=True)
+def review_info(self:RFCxData)->dict:
+    "The review folders and the reviewed rows used (`review.review_record`: folders, n_rows, n_tp, n_fp, key)."
+    from rfcx_nbdev.review import review_record
+    return review_record(self.reviews, self.reviewed)
 
 # %% ../nbs/06_train.ipynb #4af709ab
 @patch
@@ -492,9 +513,10 @@ def rfcx_train(
     loss:str=None, # 'bce' or 'focal'
     weights:str=None, # local pretrained weights for the trunk
     cache:str=None, # spectrogram cache folder (default: OUT/cache)
+    reviews:Param("folders of reviewed Raven tables (rfcx_suggest): Present 1 rows join the labels as TP rows, 0 as FP rows", str, nargs='*')=None,
     set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
 ):
-    "Stage 1: train one model per fold on TP/FP crops; per-fold validation metrics in OUT/folds.csv."
+    "Stage 1: train one model per fold on TP/FP crops (and the reviewed rows of --reviews); per-fold validation metrics in OUT/folds.csv."
     out = Path(out)
     kw = {k:v for k,v in dict(arch=arch, epochs=epochs, n_folds=n_folds, loss=loss, weights=weights).items() if v is not None}
     kw.update(parse_set(set))
@@ -502,9 +524,11 @@ def rfcx_train(
     cfg = train_config(preset, seed=seed, coord=not no_coord, mixover=not no_mixover, masked=not unmasked, **kw)
     t0 = time.time()
     if num_distrib() > 1: setup_distrib()
-    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=not rank_distrib())
+    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress=not rank_distrib())
     data = _rank0_first(mk)
-    if not rank_distrib(): print(data)
+    if not rank_distrib():
+        from rfcx_nbdev.review import check_reviews
+        print(data); check_reviews(out, data)  # OUT/reviews.json: the same run folder never trains other reviews
     res = train_folds(data, cfg, out)
     if rank_distrib(): return
     print(res.to_string(index=False))
