@@ -171,17 +171,17 @@ def review_candidates(windows:pd.DataFrame, # `pseudo.stage_windows` output (rec
     lab = labels[labels.kind.isin(['tp', 'fp'])]
     return cand.drop(overlapping(cand, lab.assign(recording_id=lab.recording_id.astype(str)), cl).index_x.unique()).reset_index(drop=True)
 
-# %% ../nbs/13_review.ipynb #83ef0d85
+# %% ../nbs/13_review.ipynb #96340109
 class _Queue:
-    "One class's candidates in one order of preference: the next free one, recordings new to the class first."
-    def __init__(self, rows): self.rows, self.i, self.j = rows, 0, 0
+    "One class's candidates (positions) in one order of preference: the next free one, recordings new to the class first."
+    def __init__(self, order): self.order, self.i, self.j = order, 0, 0
     def next(self, free, fresh):
-        while self.i < len(self.rows):   # first pass: only recordings this class has no box in yet
-            r = self.rows[self.i]; self.i += 1
-            if fresh(r) and free(r): return r
-        while self.j < len(self.rows):   # then any free box (a chosen one is not free: it overlaps itself)
-            r = self.rows[self.j]; self.j += 1
-            if free(r): return r
+        while self.i < len(self.order):   # first pass: only recordings this class has no box in yet
+            k = self.order[self.i]; self.i += 1
+            if fresh(k) and free(k): return k
+        while self.j < len(self.order):   # then any free box (a chosen one is not free: it overlaps itself)
+            k = self.order[self.j]; self.j += 1
+            if free(k): return k
 
 def _shares(k:int, w:dict)->dict:
     "`k` split over the keys of `w` in proportion to its values (largest remainder; ties to the larger weight)."
@@ -201,30 +201,31 @@ def choose_boxes(cand:pd.DataFrame, # `review_candidates`
                 )->pd.DataFrame: # rows of `cand` with `reason` ('confident', 'boundary' or 'random'), by recording and time
     "Choose `n` boxes worth reviewing from `cand`: per class, confident and boundary windows in turn, rarer classes more, never two overlapping of one species."
     if not 0 <= confident <= 1: raise ValueError(f"confident={confident}: must be in [0, 1]")
-    sp, taken, out = as_classes(classes).species, {}, []
-    def free(r): return all(min(r.t_max, b) - max(r.t_min, a) <= 1e-6 for a, b in taken.get((r.recording_id, sp[r.cls]), ()))
-    def take(r, why): out.append((r.Index, why)); taken.setdefault((r.recording_id, sp[r.cls]), []).append((r.t_min, r.t_max))
+    rid, t0, t1, cls, p = (cand[c].values for c in ('recording_id', 't_min', 't_max', 'cls', 'p'))
+    sp = as_classes(classes).species[cls.astype(int)]; taken, out = {}, []
+    def free(k): return all(min(t1[k], b) - max(t0[k], a) <= 1e-6 for a, b in taken.get((rid[k], sp[k]), ()))
+    def take(k, why): out.append((k, why)); taken.setdefault((rid[k], sp[k]), []).append((t0[k], t1[k]))
     if at_random:
-        q = _Queue(list(cand.sample(frac=1., random_state=seed).itertuples()))
-        while len(out) < n and (r := q.next(free, lambda r: False)) is not None: take(r, 'random')
+        q = _Queue(np.random.default_rng(seed).permutation(len(cand)))
+        while len(out) < n and (k := q.next(free, lambda k: True)) is not None: take(k, 'random')
     else:
-        nl = dict(n_labels if n_labels is not None else {}); qs, recs, got = {}, {}, {}
-        for c, g in cand.groupby('cls'):
-            qs[c] = dict(confident=_Queue(list(g.sort_values('p', ascending=False, kind='stable').itertuples())),
-                         boundary=_Queue(list(g.iloc[np.argsort(np.abs(g.p.values - boundary), kind='stable')].itertuples())))
+        nl, qs, recs, got = dict(ifnone(n_labels, {})), {}, {}, {}
+        for c in np.unique(cls):
+            ix = np.flatnonzero(cls == c)
+            qs[c] = dict(confident=_Queue(ix[np.argsort(-p[ix], kind='stable')]), boundary=_Queue(ix[np.argsort(np.abs(p[ix] - boundary), kind='stable')]))
             recs[c], got[c] = set(), dict(confident=0, boundary=0)
         w = {c: 1/np.sqrt(1 + nl.get(c, 0)) for c in qs}
         while len(out) < n and w:
-            for c, k in sorted(_shares(n - len(out), w).items(), key=lambda x: -w[x[0]]):
-                for _ in range(k):
+            for c, m in sorted(_shares(n - len(out), w).items(), key=lambda x: -w[x[0]]):
+                for _ in range(m):
                     d = confident*(sum(got[c].values()) + 1) - got[c]['confident']  # this class's lack of confident boxes; a tie goes by all classes'
                     if abs(d - .5) < 1e-9: d = confident*(len(out) + 1) - sum(g['confident'] for g in got.values()) + 1e-9
                     first = 'confident' if d > .5 else 'boundary'
                     for why in (first, ({'confident', 'boundary'} - {first}).pop()):
-                        if (r := qs[c][why].next(free, lambda r: r.recording_id not in recs[c])) is not None: break
-                    if r is None: w.pop(c); break  # this class has no free window left: its share goes to the others
-                    take(r, why); got[c][why] += 1; recs[c].add(r.recording_id)
-    ch = cand.loc[[i for i, _ in out]].assign(reason=[y for _, y in out])
+                        if (k := qs[c][why].next(free, lambda k: rid[k] not in recs[c])) is not None: break
+                    if k is None: w.pop(c); break  # this class has no free window left: its share goes to the others
+                    take(k, why); got[c][why] += 1; recs[c].add(rid[k])
+    ch = cand.iloc[[k for k, _ in out]].assign(reason=[y for _, y in out])
     return ch.sort_values(['recording_id', 't_min', 'cls'], kind='stable')
 
 # %% ../nbs/13_review.ipynb #f262fed4
@@ -358,7 +359,7 @@ def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels
                         reviews=ifnone(reviews, run_reviews(run))).build_cache(progress)
     if review.resolve().is_relative_to((data.path/'train').resolve()): raise ValueError(f"{review}: a review folder inside {data.path/'train'} would be read as labels; put it elsewhere")
     if r.classes.pairs != data.classes.pairs: raise ValueError(f"{run}: its classes differ from those of {data.path}")
-    done = read_reviews([d for d in [*listify(reviews), review] if Path(d).is_dir()], data.audio, data.classes)  # answered here or given
+    done = read_reviews([d for d in [*listify(ifnone(reviews, run_reviews(run))), review] if Path(d).is_dir()], data.audio, data.classes)  # the run's and this folder's answers
     cand = review_candidates(stage_windows(data, run, progress=progress), pd.concat([data.labels, done[LABEL_COLS]], ignore_index=True),
                              data.classes, ('train', 'test') if test else ('train',))
     known = pd.concat([data.labels[data.labels.kind.isin(['tp', 'fp'])], done[LABEL_COLS]], ignore_index=True).drop_duplicates(_BOX).cls.value_counts().to_dict()
