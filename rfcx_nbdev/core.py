@@ -10,7 +10,7 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['N_SPECIES', 'RFCX_CLASSES', 'SPECIES_COLS', 'ANN_COLS', 'RFCX_TEST_PRIOR', 'AUDIO_EXTS', 'class_cols', 'atomic_write',
-           'args_key', 'audio_files', 'window_starts', 'window_frames']
+           'args_key', 'audio_files', 'window_starts', 'window_frames', 'in_terminal', 'progress_bar']
 
 # %% ../nbs/00_core.ipynb #c5838642
 N_SPECIES = 24
@@ -73,3 +73,30 @@ def window_frames(win_s:float, # window length (s)
                  )->tuple: # (win, hop) in frames
     "Window and hop in frames, each a positive multiple of `stride`."
     return tuple(max(stride, int(t*fps/stride + .5)*stride) for t in (win_s, hop_s))  # halves round up
+
+# %% ../nbs/00_core.ipynb #fea12a1d
+import sys, time
+from fastcore.basics import ifnone
+from fastprogress.fastprogress import progress_bar as _bar, IN_NOTEBOOK
+
+def in_terminal()->bool:
+    "Whether progress can be drawn in place: a notebook, or stdout a terminal."
+    return IN_NOTEBOOK or sys.stdout.isatty()
+
+def _lines(it, total, every, desc):
+    t0, i = time.time(), 0
+    step = max(1, int(total*every)) if total else None
+    for i, x in enumerate(it, 1):
+        yield x
+        if step and (i % step == 0 or i == total): print(f"{desc}{i}/{total} ({100*i/total:.0f}%), {time.time()-t0:.0f} s", flush=True)
+    if not step: print(f"{desc}{i} done, {time.time()-t0:.0f} s", flush=True)
+
+def progress_bar(it, # an iterable
+                 total:int|None=None, # its length (default `len(it)` where it has one)
+                 leave:bool=True, # keep the bar when done (terminal)
+                 desc:str='', # what the plain lines start with
+                 every:float=.1, # plain lines: one per this fraction of the loop
+                ):
+    "fastprogress's bar in a terminal or notebook; else (a log file) one plain line per `every` of the loop, no carriage returns."
+    if in_terminal(): return _bar(it, total=total, leave=leave)
+    return _lines(it, ifnone(total, len(it) if hasattr(it, '__len__') else None), every, desc)

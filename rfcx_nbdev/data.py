@@ -21,7 +21,6 @@ from fastcore.all import *
 from fastai.data.core import TfmdLists, DataLoaders, ItemTransform
 from fastai.vision.augment import RandTransform
 from fastai.torch_core import set_seed
-from fastprogress.fastprogress import progress_bar
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 from .core import *
 from .templates import ncc, TemplateBank
@@ -345,11 +344,11 @@ def build(self:SpecCache,
         with ProcessPoolExecutor(workers) as ex:
             futs = {ex.submit(_compute_entry, *a): a[0] for a in args}
             it = as_completed(futs)
-            for f in (progress_bar(it, total=len(futs)) if progress else it):
+            for f in (progress_bar(it, total=len(futs), desc='spectrograms ') if progress else it):
                 try: f.result(); self.n_computed += 1
                 except Exception as e: fails.append((futs[f], str(e)))
     else:
-        for a in (progress_bar(args) if progress else args):
+        for a in (progress_bar(args, desc='spectrograms ') if progress else args):
             try: _compute_entry(*a); self.n_computed += 1
             except Exception as e: fails.append((a[0], str(e)))
     if fails: warnings.warn(f"{len(fails)} of {len(todo)} files failed:\n" + '\n'.join(f"  {p}: {r}" for p,r in fails))
@@ -483,7 +482,7 @@ def template_scores(
     "Per recording and species, the best standardised peak normalised cross-correlation of the species' TP boxes (out of fold)."
     ids = list(recording_ids); bank = template_bank(cache, labels, folds, classes, min_frames)
     pk = np.zeros((len(bank), len(ids)))
-    for i, rid in enumerate(progress_bar(ids, leave=False) if progress else ids): pk[:, i] = bank.peaks(cache[rid])
+    for i, rid in enumerate(progress_bar(ids, leave=False, desc='template peaks ') if progress else ids): pk[:, i] = bank.peaks(cache[rid])
     bank.fit(pk)
     if save is not None: bank.save(save)
     return pd.DataFrame(bank.scores(pk, [folds.get(r) for r in ids]), index=pd.Index(ids, name='recording_id'), columns=bank.species_cols)

@@ -12,8 +12,7 @@ import numpy as np, pandas as pd
 import soundfile as sf
 from fastcore.basics import AttrDict, ifnone, listify, store_attr, patch
 from fastcore.script import call_parse
-from fastprogress.fastprogress import progress_bar
-from .core import atomic_write, class_cols, AUDIO_EXTS, window_starts, window_frames
+from .core import atomic_write, class_cols, AUDIO_EXTS, window_starts, window_frames, progress_bar
 
 # %% auto #0
 __all__ = ['RAVEN_COLS', 'detections', 'class_bands', 'raven_table', 'write_raven', 'export_onnx', 'onnx_bundle', 'read_audio',
@@ -523,7 +522,7 @@ def predict_folder(
             it = _dask_results(client, todo, (str(Path(getattr(run, 'path', run)).resolve()), ifnone(threads, 1),
                                               None if bank is None else str(Path(run).resolve()/'templates.npz'), win_s, hop_s))
         try:
-            for p, part, err in (progress_bar(it, total=len(todo)) if progress else it):
+            for p, part, err in (progress_bar(it, total=len(todo), desc='recordings ') if progress else it):
                 if err is not None:
                     fails[p] = (str(p), p.stem, err); (d/f'{p.stem}.npz').unlink(missing_ok=True)
                     print(f"rfcx_predict: skipped {p}: {err}", file=sys.stderr); continue

@@ -19,6 +19,7 @@ from .core import *
 from .pseudo import *
 from .postproc import rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
 from .synth import make_synth
+from .field import make_field
 
 # %% auto #0
 __all__ = ['test_table', 'postprocess', 'learning_check', 'reference_scores', 'run_stage', 'other_priors', 'template_table',
@@ -102,7 +103,7 @@ def run_stage(data:RFCxData, # the run's data
              )->tuple: # (window table, test clip table, out-of-fold train clip table, metrics row)
     "Train (or resume) one stage in `out/name`, score its windows, write `predictions/{name}.csv`."
     out = Path(out); sd = out/name
-    if progress: print(f"== {name}")
+    if progress: print(f"== {name}", flush=True)
     folds = train_folds(data, cfg, sd, progress=progress) if prev is None else \
             pseudo_round(data, cfg, prev, sd, round_idx=round_idx, progress=progress)
     w = stage_windows(data, sd, progress=progress)
@@ -197,13 +198,16 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  ceiling:float|None=None, # full-label ceiling's test LWLRAP (`bench/ceiling.py`): adds the share of the gap closed
                  blend='auto', # template weight (`template_step`): 'auto' (picked by the headline on the OOF clips), a number in [0, 1], 0: off
                  progress:bool=True, # progress bars
+                 reviews=None, # folder(s) of reviewed Raven tables (`13_review`: `rfcx_suggest`): Present 1 rows join the labels as TP, 0 as FP
                  **cfg_kw, # `TrainConfig` overrides
                 )->dict:
     "Run (or resume) the whole pipeline; returns the report dict."
     blend = _blend_weight(blend)  # a bad weight stops here, before the run folder is made
     out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
     cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg, blend))
-    data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress)
+    data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress)
+    from rfcx_nbdev.review import check_reviews
+    check_reviews(out, data)  # the same run folder never mixes two sets of reviews (RUN/reviews.json)
     cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here
     atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)
@@ -227,10 +231,12 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     post = dict(method='odds', prior=info['prior'], factor=info['factor'], platt=info.get('platt'),
                 templates=dict(calibration=tm['calibration'], weight=tm['weight']) if tm.get('calibration') and tm['weight'] > 0 else None)
     if ev:  # models alone (what --blend 0 gives), then with the templates: the last is the submission
-        for s_o, s_t in ((None, None),) + (((to, tt),) if to is not None else ()):
+        ok = raw.index.isin(data.test_ids_ok)  # an unreadable recording stays at 0, out of the prevalence estimate
+        for s_o, s_t in ((None, None),) + (((to, tt[ok]),) if to is not None else ()):
             post = evidence_post(oof.values, lab.values, s_o)
-            post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values, s_t), post)).tolist()  # the test clips' own (one site)
-            final = pd.DataFrame(apply_post(raw.values, post, s_t), index=raw.index, columns=raw.columns)  # what `rfcx_predict` does to them
+            post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post)).tolist()  # the test clips' own (one site)
+            final = pd.DataFrame(0., index=raw.index, columns=raw.columns)
+            final.loc[ok] = apply_post(raw.values[ok], post, s_t)  # what `rfcx_predict` does to them
             rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))
         info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
                     odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
@@ -244,7 +250,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     if 'ceiling' in ref:
         for r in rows: r['gap_closed'] = (r['test_lwlrap'] - ref['constant']) / (ref['ceiling'] - ref['constant'])
     rep = dict(data=str(data_dir), run=str(out), n_train=len(data.train_ids), n_test=len(data.test_ids), reference=ref,
-               n_unreadable=len(data.errors), config=asdict(cfg), stages=rows, learning=chk, postprocess=info,
+               n_unreadable=len(data.errors), reviews=data.review_info, config=asdict(cfg), stages=rows, learning=chk, postprocess=info,
                test_lwlrap_other_priors=alt, seconds=round(time.time()-t0, 1))
     write_report(rep, out, data, w)
     return rep
@@ -310,6 +316,8 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
           f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "",
           *([f"**Warning.** {w}", ""] if (w := rep.get('learning', {}).get('warning')) else []), stage_table(rep), "",
+          *([f"Reviewed rows used (`13_review`): {r['n_rows']} ({r['n_tp']} TP, {r['n_fp']} FP) from {', '.join(f'`{f}`' for f in r['folders'])}.", ""]
+            if (r := rep.get('reviews')) and r.get('n_rows') else []),
           *([f"Post-processing: the evidence posterior (`08_postproc.evidence_post`) on {' and '.join(pp['features'])}: each test clip's likelihood ratio "
              f"(slopes {', '.join(f'{v:.2f}' for v in pp['slopes'])}, fitted on the out-of-fold clips' known labels) times the species' test prevalence, "
              "estimated by EM on the test clips" + (f" (mean abs error against the truth's frequencies {pp['prior_mae']:.3f}, Spearman {pp['prior_spearman']:.2f})" if 'prior_mae' in pp else '') + ". "
@@ -370,10 +378,12 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   ceiling:float=None, # full-label ceiling's test LWLRAP (bench/ceiling.py): the report adds the share of the gap closed
                   blend:str='auto', # templates: 0 (off: the models alone) | auto | a number in [0, 1]: the odds kind's template weight (auto: picked by the headline); the evidence posterior weighs them itself
                   set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
+                  quiet:bool=False, # no progress (bars in a terminal, plain lines in a log): the stage table and warnings only
+                  reviews:Param("folders of reviewed Raven tables (rfcx_suggest): Present 1 rows join the labels as TP rows, 0 as FP rows", str, nargs='*')=None,
                  ):
     "Stage-1 training, pseudo-label rounds, test prediction, the evidence posterior (or odds-scaling and the template blend); writes OUT/submission.csv and a report."
     kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
-    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, **kw)
+    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, progress=not quiet, reviews=reviews, **kw)
     print(stage_table(rep))
     if rep['learning']['warning']: print(f"WARNING: {rep['learning']['warning']}")
     print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")
@@ -382,15 +392,18 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
 def rfcx_demo(out:str='rfcx_demo', # output folder (data/ and run/)
               n_train:int=100, # synthetic train recordings
               n_test:int=50, # synthetic test recordings
-              rounds:int=0, # pseudo-label rounds (0: stage 1 only, to fit 12 minutes with the install on a slow 2-core machine; 3 rounds there took 28.6 min)
+              rounds:int=0, # pseudo-label rounds (0: stage 1 only, to fit 12 minutes with the install on a slow 2-core machine)
               n_folds:int=2, # folds (the cpu preset's 3: a third more training)
               seed:int=42, # seed of data and training
+              density:str='rfcx', # TP rows per species: rfcx (~40-50 at 200 train) | few (~3-5)
               new_site:bool=False, # train presence balanced (a new site) instead of drawn at the test prior (the competition's case)
+              quiet:bool=False, # no progress: the stage table and warnings only
              ):
-    "The embedded default: make a synthetic RFCx dataset with full truth, run the pipeline on it, print the stage table."
+    "The embedded default: make a field-like RFCx dataset with full truth (`00c_field`), run the pipeline on it, print the stage table."
     out = Path(out); t0 = time.time()
-    ds = make_synth(out/'data', n_train=n_train, n_test=n_test, seed=seed, train_rate=.13 if new_site else RFCX_TEST_PRIOR)
-    print(f"data: {ds} ({time.time()-t0:.0f} s)")
-    rep = run_pipeline(ds, out/'run', None, rounds=rounds, seed=seed, n_folds=n_folds)
+    ds = make_field(out/'data', n_train=n_train, n_test=n_test, seed=seed, density=density, train_rate=.15 if new_site else RFCX_TEST_PRIOR, progress=not quiet)
+    print(f"data: {ds} ({time.time()-t0:.0f} s)", flush=True)
+    rep = run_pipeline(ds, out/'run', None, rounds=rounds, seed=seed, n_folds=n_folds, progress=not quiet)
     print(stage_table(rep))
+    if rep['learning']['warning']: print(f"WARNING: {rep['learning']['warning']}")
     print(f"total {time.time()-t0:.0f} s; report: {out/'run'/'report.md'}; submission: {out/'run'/'submission.csv'}")

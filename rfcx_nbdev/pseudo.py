@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.basics import ifnone
 from fastcore.foundation import L
-from fastprogress.fastprogress import progress_bar
 from .data import *
 from .models import window_frames
 from .metrics import lwlrap
@@ -36,7 +35,7 @@ def stage_windows(data:RFCxData, # the run's data
     fn = run.path/f"windows_{args_key(win, hop, full_clip, oof, recs, data.folds.to_dict())}.csv"  # other windows, recordings or folds: another file
     if fn.exists(): return pd.read_csv(fn, dtype={'recording_id':str})
     rows = []
-    for rid, split in (progress_bar(recs) if progress else recs):
+    for rid, split in (progress_bar(recs, desc='windows ') if progress else recs):
         f = data.folds.get(rid, -1) if split=='train' and oof else -1
         ms = [by_fold[f]] if f in by_fold else list(models)  # out of fold where possible
         d = run.windows(ms, data.cache[rid], hop_s, full_clip)

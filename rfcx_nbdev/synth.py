@@ -8,7 +8,6 @@ import os, json, math, multiprocessing as mp
 from pathlib import Path
 import numpy as np, pandas as pd, soundfile as sf, scipy.fft
 from fastcore.script import call_parse
-from fastprogress.fastprogress import progress_bar
 from .core import *
 
 # %% auto #0
@@ -308,9 +307,9 @@ def write_plans(out, # dataset folder (train/, test/, truth/ exist)
     if n_workers and n_workers > 1 and 'fork' in mp.get_all_start_methods():
         with mp.get_context('fork').Pool(n_workers) as pool:
             it = pool.imap(_write_audio, jobs)
-            for _ in (progress_bar(it, total=len(jobs)) if progress else it): pass
+            for _ in (progress_bar(it, total=len(jobs), desc='audio ') if progress else it): pass
     else:
-        for j in (progress_bar(jobs) if progress else jobs): _write_audio(j)
+        for j in (progress_bar(jobs, desc='audio ') if progress else jobs): _write_audio(j)
     tr = [p for p in plans if p['split'] == 'train']; te = [p for p in plans if p['split'] == 'test']
     atomic_write(out/'train_tp.csv', _rows(tr, 'tp').to_csv(index=False))
     atomic_write(out/'train_fp.csv', _rows(tr, 'fp').to_csv(index=False))

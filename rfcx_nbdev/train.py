@@ -19,7 +19,6 @@ from fastai.data.core import DataLoaders
 from fastai.optimizer import Adam
 from fastai.callback.schedule import *
 from fastai.callback.fp16 import *
-from fastprogress.fastprogress import progress_bar
 from .core import *
 from .data import *
 from .losses import MaskedBCE, MaskedFocal
@@ -97,6 +96,7 @@ class TrainConfig:
     def mismatch(self, other:TrainConfig, ignore=('folds','num_workers','classes','species_names'))->list:
         "Names of the fields (those that change results) where `other` differs."
         a, b = asdict(self), asdict(other)
+        for d in (a, b): d['spec'] = asdict(SpecConfig(**d['spec']))  # a field added to SpecConfig since (at its default) is no difference
         return [k for k in a if k not in ignore and a[k] != b.get(k)]
 
 class ConfigMismatch(ValueError):
@@ -387,7 +387,9 @@ def fit_fold(learn:Learner, # `rfcx_learner` of the fold, with a `Checkpoint`
     start, prev = 0, []
     if (fd/'checkpoint.pth').exists(): start, prev = resume(learn, fd/'checkpoint.pth')
     elif init is not None: learn.model.load_state_dict(torch.load(init, map_location='cpu'))
-    with distrib_ctx(learn), (learn.no_bar() if not progress else nullcontext()), (learn.no_logging() if not progress else nullcontext()):
+    plain = progress and not in_terminal()  # a log file: no bar, one line per epoch
+    with distrib_ctx(learn), (learn.no_bar() if not progress or plain else nullcontext()), (learn.no_logging() if not progress else nullcontext()):
+        if plain: learn.logger = lambda v: print(f"{fd.name} " + '  '.join(f"{n} {x:.4f}" if isinstance(x, float) else f"{n} {x}" for n, x in zip(learn.recorder.metric_names, v)), flush=True)
         if start < cfg.epochs: learn.fit_one_cycle(cfg.epochs, cfg.lr, wd=cfg.wd, start_epoch=start)
     return start, prev
 
@@ -515,6 +517,7 @@ def rfcx_train(
     cache:str=None, # spectrogram cache folder (default: OUT/cache)
     reviews:Param("folders of reviewed Raven tables (rfcx_suggest): Present 1 rows join the labels as TP rows, 0 as FP rows", str, nargs='*')=None,
     set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
+    quiet:bool=False, # no progress (bars in a terminal, one line per epoch in a log): the fold table only
 ):
     "Stage 1: train one model per fold on TP/FP crops (and the reviewed rows of --reviews); per-fold validation metrics in OUT/folds.csv."
     out = Path(out)
@@ -524,12 +527,12 @@ def rfcx_train(
     cfg = train_config(preset, seed=seed, coord=not no_coord, mixover=not no_mixover, masked=not unmasked, **kw)
     t0 = time.time()
     if num_distrib() > 1: setup_distrib()
-    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress=not rank_distrib())
+    mk = lambda: RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress=not (quiet or rank_distrib()))
     data = _rank0_first(mk)
     if not rank_distrib():
         from rfcx_nbdev.review import check_reviews
         print(data); check_reviews(out, data)  # OUT/reviews.json: the same run folder never trains other reviews
-    res = train_folds(data, cfg, out)
+    res = train_folds(data, cfg, out, progress=not quiet)
     if rank_distrib(): return
     print(res.to_string(index=False))
     print(f"mean masked LWLRAP {res.masked_lwlrap.mean():.4f}, {time.time()-t0:.0f} s -> {out}")
