@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """Re-score a pipeline run's last stage with the evidence posterior (`08_postproc`: `evidence_fit`, `evidence_llr`,
 `em_prevalence`, `evidence_posterior`) beside the run's submission.csv, the constant ranking by the true test frequencies
-and the same posterior at the true prevalence (its roof). Needs the run's data folder with truth; trains nothing.
+and the same posterior at the true prevalence (its roof); beside the default (fitted TP against every other clip,
+the prevalence shrunk towards the species' mean), the two variants it replaced (maximum-likelihood EM, fitted TP
+against FP clips or against all). Needs the run's data folder with truth; trains nothing.
   python bench/evidence_post.py RUN [RUN ...]
 Prints one block of figures per run."""
 from pathlib import Path
@@ -22,16 +24,17 @@ def evidence_figures(run)->dict:
     sub = pd.read_csv(run/'submission.csv', dtype={'recording_id': str}).set_index('recording_id').loc[raw.index]
     out = dict(constant=reference_scores(data.truth['test'].loc[data.test_ids])['constant'], raw=lwlrap(truth, raw.values),
                default=lwlrap(truth, sub.values), auc_models=known_auc(raw.values, truth), auc_templates=known_auc(np.nan_to_num(tt), truth))
-    yl = np.where(y == 1, 1., 0.) if not (y == 0).any() else y  # positives only: every other clip counts as absent
+    pu = np.where(y == 1, 1., 0.)  # TP against every other clip: the default (`evidence_post`)
     for name, fo, ft in (('models', _logit(oof.values), _logit(raw.values)), ('models+templates', np.stack([_logit(oof.values), to], -1), np.stack([_logit(raw.values), tt], -1))):
-        fit = evidence_fit(fo, yl); L = evidence_llr(ft, fit); pi = em_prevalence(L)
-        out[f'posterior {name}'] = lwlrap(truth, evidence_posterior(L, pi))
-        out[f'posterior {name}, true prevalence'] = lwlrap(truth, evidence_posterior(L, truth.mean(0)))
-        out[f'prevalence error {name}'] = float(np.abs(pi - truth.mean(0)).mean())
+        for var, yl, s in (('', pu, 1/8), (' [TP vs FP, ML EM]', y if (y == 0).any() else pu, 0.), (' [TP vs all, ML EM]', pu, 0.)):
+            L = evidence_llr(ft, evidence_fit(fo, yl)); pi = em_prevalence(L, strength=s)
+            out[f'posterior {name}{var}'] = lwlrap(truth, evidence_posterior(L, pi))
+            out[f'prevalence error {name}{var}'] = float(np.abs(pi - truth.mean(0)).mean())
+            if not var: out[f'posterior {name}, true prevalence'] = lwlrap(truth, evidence_posterior(L, truth.mean(0)))
     return dict(stage=stage.name, **out)
 
 @call_parse
 def main(runs:Param("pipeline run folders on synthetic data (report.json, submission.csv, template_scores.csv, stage windows)", str, nargs='+')):
     for run in runs:
         out = evidence_figures(run); print(f"== {run} (stage {out.pop('stage')})")
-        for k, v in out.items(): print(f'{k:45s} {v:.4f}')
+        for k, v in out.items(): print(f'{k:60s} {v:.4f}')

@@ -270,13 +270,14 @@ def evidence_llr(feats, # (N, K, F) evidence of new clips, as in `evidence_fit`
     return _evidence(feats) @ np.asarray(fit['slopes']) + np.asarray(fit['intercept']) - np.asarray(fit['logit_rho'])
 
 def em_prevalence(llr, # (N, K) log likelihood ratios of the clips of one site (`evidence_llr`)
+                  strength:float=1/8, # a Beta prior of strength*N pseudo-clips at the mean prevalence of all species (0: maximum likelihood)
                   n_iter:int=500, tol:float=1e-7, # EM iterations, stop when no prevalence moves more than tol
                   lo:float=1e-3, # prevalences kept in [lo, 1-lo]
                  )->np.ndarray: # (K,) prevalence
-    "The maximum-likelihood share of clips where each species is present, given each clip's likelihood ratio (EM)."
-    L = np.asarray(llr, dtype=np.float64); pi = np.full(L.shape[1], .5)
+    "The share of clips where each species is present, given each clip's likelihood ratio: EM, shrunk towards the species' mean (MAP)."
+    L = np.asarray(llr, dtype=np.float64); pi, a = np.full(L.shape[1], .5), strength*len(L)
     for _ in range(n_iter):
-        pi, old = np.clip(_sig(_logit(pi)[None] + L).mean(0), lo, 1 - lo), pi
+        pi, old = np.clip((_sig(_logit(pi)[None] + L).sum(0) + a*pi.mean()) / (len(L) + a), lo, 1 - lo), pi
         if np.abs(pi - old).max() < tol: break
     return pi
 
@@ -294,13 +295,12 @@ def evidence_features(p, # (N, K) the models' clip probabilities
     return z if scores is None else np.stack([z, np.asarray(scores, dtype=np.float64)], -1)
 
 def evidence_post(oof, # (M, K) out-of-fold clip probabilities of the labelled train recordings
-                  labels, # (M, K) their known labels (1, 0, NaN); positives only (no 0): every other clip counts as absent
+                  labels, # (M, K) their known labels (1 a TP row, 0 FP rows only, NaN): fitted TP against every other clip
                   scores=None, # (M, K) their template scores, or None (the models alone)
                   C:float=1., # `evidence_fit`'s inverse L2 strength
                  )->dict: # a run's post-processing (`RUN/post.json`): method, features, and the `evidence_fit`
     "Fit the evidence post-processing of a run on its out-of-fold clips' known labels."
-    y = np.asarray(labels, dtype=np.float64)
-    if not (y == 0).any(): y = np.where(y == 1, 1., 0.)
+    y = np.where(np.asarray(labels, dtype=np.float64) == 1, 1., 0.)  # a site's absent clips look like all the others, not like the detector's hard FP ones
     return dict(method='evidence', features=['models'] + ['templates']*(scores is not None), **evidence_fit(evidence_features(oof, scores), y, C))
 
 # %% ../nbs/08_postproc.ipynb #bb296e56
