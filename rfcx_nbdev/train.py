@@ -40,7 +40,7 @@ class TrainConfig:
     coord:bool=True # frequency coordinate channel
     p_drop:float=0.1 # Dropout2d on the input's mel rows
     pool:str='avg' # timm global pooling of the trunk's features ('avg', 'max', 'avgmax')
-    weights:str|None=None # local pretrained weights file (no downloads)
+    weights:str|None=None # trunk start: None (random init), 'imagenet' (timm's hub weights: downloads once) or a local weights file
     loss:str='bce' # 'bce' or 'focal' (both masked; BCE measured better, see the preset notes)
     gamma:float=2. # focal loss gamma
     masked:bool=True # False: the naive baseline (TP crops only, every unlabelled class taken as absent)
@@ -82,9 +82,13 @@ class TrainConfig:
     @property
     def spec_cfg(self)->SpecConfig: return SpecConfig(**self.spec)
     def model(self, pretrained:bool=True)->CoordModel:
-        "A new `CoordModel` of this configuration (`pretrained=False`: without the local weights file, e.g. before loading a trained state dict)."
+        "A new `CoordModel` of this configuration (`pretrained=False`: without `weights`, e.g. before loading a trained state dict)."
         return CoordModel(self.arch, n_classes=self.n_classes, coord=self.coord, p_drop=self.p_drop, global_pool=self.pool,
                           weights=self.weights if pretrained else None)
+    def check_weights(self)->TrainConfig:
+        "Load `weights` once now ('imagenet': into the hub cache), so that a failed download or a file that does not fit the arch stops before any run folder exists."
+        if self.weights is not None: self.model()
+        return self
     def to_json(self, path): atomic_write(path, json.dumps(asdict(self), indent=1))
     @classmethod
     def from_json(cls, path):
@@ -129,12 +133,12 @@ def default_preset()->str:
 def train_config(preset:str|None=None, # 'cpu', 'gpu' or None (by device)
                  **kwargs # any `TrainConfig` field, overriding the preset
                 )->TrainConfig:
-    "A `TrainConfig` from a preset and overrides."
+    "A `TrainConfig` from a preset and overrides (its `weights` checked at once: `TrainConfig.check_weights`)."
     preset = preset or default_preset()
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
     bad = set(kwargs) - {f.name for f in fields(TrainConfig)}
     if bad: raise ValueError(f"unknown TrainConfig field(s): {', '.join(sorted(bad))}")
-    return TrainConfig(**{**PRESETS[preset], **kwargs})
+    return TrainConfig(**{**PRESETS[preset], **kwargs}).check_weights()
 
 def parse_set(items=None, # 'key=value' strings (the CLIs' `--set`)
              )->dict:
@@ -273,9 +277,10 @@ def rfcx_learner(dls, # `rfcx_dls` DataLoaders of (x, y, w)
                  cfg:TrainConfig, # the run's configuration
                  path='.', # where the Learner saves
                  cbs=None, # extra callbacks
+                 pretrained:bool=True, # start the trunk from `cfg.weights` (False: a checkpoint or a previous stage's weights replace them)
                 )->Learner:
     "A fastai `Learner` for `cfg`: CoordModel, masked loss, MixOver, masked LWLRAP/AUC."
-    model = cfg.model()
+    model = cfg.model(pretrained)
     loss = MaskedFocal(gamma=cfg.gamma) if cfg.loss=='focal' else MaskedBCE()
     fill = [] if cfg.masked and not cfg.unknown_weight else [FillUnknown(weight=1. if not cfg.masked else cfg.unknown_weight)]
     cbs = L(cbs) + fill + ([MixOver(alpha=cfg.alpha, per_row=cfg.mix_per_row)] if cfg.mixover else [])
@@ -423,7 +428,7 @@ def train_fold(data:RFCxData, # the run's data
     fd = Path(out)/f'fold{fold}'; fd.mkdir(parents=True, exist_ok=True)
     if (fd/'metrics.json').exists(): return json.loads((fd/'metrics.json').read_text())
     dls = fold_dls(data, cfg, fold, items, labels)
-    learn = rfcx_learner(dls, cfg, path=fd, cbs=[Checkpoint(fd/'checkpoint.pth')] + L(cbs))
+    learn = rfcx_learner(dls, cfg, path=fd, cbs=[Checkpoint(fd/'checkpoint.pth')] + L(cbs), pretrained=init is None and not (fd/'checkpoint.pth').exists())
     start, prev = fit_fold(learn, cfg, fd, progress, init)
     if rank_distrib(): return {}
     res = save_fold(learn, fd, start, prev, fold=fold, n_train=len(dls.train_ids), n_valid=len(dls.valid_ids))
@@ -440,6 +445,7 @@ def train_folds(data:RFCxData, # the run's data
                 init_dir=None, # a previous stage's folder: start each fold from its fold{k}/model.pth
                )->pd.DataFrame:
     "Train every fold of `cfg` (resuming finished ones); per-fold metrics, also saved as out/folds.csv."
+    if init_dir is None: cfg.check_weights()  # before the run folder is made
     out = Path(out); out.mkdir(parents=True, exist_ok=True); cfg = cfg.for_data(data)
     if not rank_distrib(): check_config(out/'config.json', cfg)
     items, labels = fold_items(data, cfg, extra_labels, extra_items)
@@ -513,7 +519,7 @@ def rfcx_train(
     no_mixover:bool=False, # ablation: no MixOver
     unmasked:bool=False, # ablation: TP-only crops, unlabelled classes taken as absent
     loss:str=None, # 'bce' or 'focal'
-    weights:str=None, # local pretrained weights for the trunk
+    weights:str=None, # trunk start: 'imagenet' (timm's hub weights: needs to download them once) or a local weights file
     cache:str=None, # spectrogram cache folder (default: OUT/cache)
     reviews:Param("folders of reviewed Raven tables (rfcx_suggest): Present 1 rows join the labels as TP rows, 0 as FP rows", str, nargs='*')=None,
     set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
