@@ -203,8 +203,9 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                 )->dict:
     "Run (or resume) the whole pipeline; returns the report dict."
     blend = _blend_weight(blend)  # a bad weight stops here, before the run folder is made
-    out = Path(out); out.mkdir(parents=True, exist_ok=True); t0 = time.time()
-    cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg, blend))
+    out, t0 = Path(out), time.time()
+    cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg, blend))  # bad settings or weights stop here, before OUT is made
+    out.mkdir(parents=True, exist_ok=True)
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress)
     from rfcx_nbdev.review import check_reviews
     check_reviews(out, data)  # the same run folder never mixes two sets of reviews (RUN/reviews.json)
@@ -372,6 +373,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   prior:str='evidence', # evidence (EM test prevalence times the likelihood ratio of the models' and templates' evidence, fitted on the known labels) | odds-scaling: mix | mean | auto | em | rfcx | none | FILE (rfcx, FILE: after Platt scaling on the TP/FP labels); the report scores them all
                   epochs:int=None, # epochs per fold (overrides the preset)
                   arch:str=None, # timm architecture (overrides the preset)
+                  weights:str=None, # pretrained trunk: imagenet (timm's hub weights: needs to download them once) | a local weights file
                   n_folds:int=None, # folds (overrides the preset)
                   seed:int=42, # seed
                   cache:str=None, # spectrogram cache folder (default OUT/cache; share one between runs of the same data)
@@ -382,7 +384,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   reviews:Param("folders of reviewed Raven tables (rfcx_suggest): Present 1 rows join the labels as TP rows, 0 as FP rows", str, nargs='*')=None,
                  ):
     "Stage-1 training, pseudo-label rounds, test prediction, the evidence posterior (or odds-scaling and the template blend); writes OUT/submission.csv and a report."
-    kw = {k:v for k,v in dict(epochs=epochs, arch=arch, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
+    kw = {k:v for k,v in dict(epochs=epochs, arch=arch, weights=weights, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
     rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, progress=not quiet, reviews=reviews, **kw)
     print(stage_table(rep))
     if rep['learning']['warning']: print(f"WARNING: {rep['learning']['warning']}")
