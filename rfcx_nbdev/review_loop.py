@@ -120,5 +120,5 @@ def plot_review_rounds(df:pd.DataFrame, # `review_rounds` output
     a.set(xlabel='boxes reviewed', ylabel='test LWLRAP (submission)', title=f"mean +- sd over {t.seeds.max()} seed(s)"); a.legend()
     b.set(xlabel='round (0: no reviews)', ylabel='minutes (suggest + train)', xticks=sorted(t['round'].unique())); b.legend()
     fig.tight_layout()
-    if fn: fig.savefig(fn)
+    if fn: atomic_write(fn, lambda f: fig.savefig(f, format=Path(fn).suffix[1:] or 'png'))
     return fig
