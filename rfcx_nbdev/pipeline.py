@@ -235,7 +235,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         ok = raw.index.isin(data.test_ids_ok)  # an unreadable recording stays at 0, out of the prevalence estimate
         for s_o, s_t in ((None, None),) + (((to, tt[ok]),) if to is not None else ()):
             post = evidence_post(oof.values, lab.values, s_o)
-            post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post)).tolist()  # the test clips' own (one site)
+            post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post), centre=post['centre']).tolist()  # the test clips' own (one site)
             final = pd.DataFrame(0., index=raw.index, columns=raw.columns)
             final.loc[ok] = apply_post(raw.values[ok], post, s_t)  # what `rfcx_predict` does to them
             rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))

@@ -270,14 +270,18 @@ def evidence_llr(feats, # (N, K, F) evidence of new clips, as in `evidence_fit`
     return _evidence(feats) @ np.asarray(fit['slopes']) + np.asarray(fit['intercept']) - np.asarray(fit['logit_rho'])
 
 def em_prevalence(llr, # (N, K) log likelihood ratios of the clips of one site (`evidence_llr`)
-                  strength:float=1/8, # a Beta prior of strength*N pseudo-clips at the mean prevalence of all species (0: maximum likelihood)
+                  strength:float=1/2, # a Beta prior of strength*N pseudo-clips at the centre (0: maximum likelihood)
+                  centre=None, # (K,) the species' relative prevalence the prior leans to (the train recordings' label rates: `evidence_post`), scaled to the estimate's mean; None: the mean of all species
                   n_iter:int=500, tol:float=1e-7, # EM iterations, stop when no prevalence moves more than tol
                   lo:float=1e-3, # prevalences kept in [lo, 1-lo]
                  )->np.ndarray: # (K,) prevalence
-    "The share of clips where each species is present, given each clip's likelihood ratio: EM, shrunk towards the species' mean (MAP)."
+    "The share of clips where each species is present, given each clip's likelihood ratio: EM, shrunk towards a centre (MAP)."
     L = np.asarray(llr, dtype=np.float64); pi, a = np.full(L.shape[1], .5), strength*len(L)
+    c = None if centre is None else np.asarray(centre, dtype=np.float64) / np.mean(centre)
+    if c is not None and c.shape != (L.shape[1],): raise ValueError(f"em_prevalence: centre needs {L.shape[1]} values, got shape {c.shape}")
     for _ in range(n_iter):
-        pi, old = np.clip((_sig(_logit(pi)[None] + L).sum(0) + a*pi.mean()) / (len(L) + a), lo, 1 - lo), pi
+        m = pi.mean() if c is None else np.clip(c*pi.mean(), lo, 1 - lo)
+        pi, old = np.clip((_sig(_logit(pi)[None] + L).sum(0) + a*m) / (len(L) + a), lo, 1 - lo), pi
         if np.abs(pi - old).max() < tol: break
     return pi
 
@@ -301,7 +305,8 @@ def evidence_post(oof, # (M, K) out-of-fold clip probabilities of the labelled t
                  )->dict: # a run's post-processing (`RUN/post.json`): method, features, and the `evidence_fit`
     "Fit the evidence post-processing of a run on its out-of-fold clips' known labels."
     y = np.where(np.asarray(labels, dtype=np.float64) == 1, 1., 0.)  # a site's absent clips look like all the others, not like the detector's hard FP ones
-    return dict(method='evidence', features=['models'] + ['templates']*(scores is not None), **evidence_fit(evidence_features(oof, scores), y, C))
+    centre = ((y.sum(0) + .5) / len(y)).tolist()  # the species' label rates at the site (half a label each: none is 0), the prevalence prior's centre
+    return dict(method='evidence', features=['models'] + ['templates']*(scores is not None), centre=centre, **evidence_fit(evidence_features(oof, scores), y, C))
 
 # %% ../nbs/08_postproc.ipynb #bb296e56
 def apply_post(p, # (N, K) the models' clip probabilities
@@ -317,7 +322,7 @@ def apply_post(p, # (N, K) the models' clip probabilities
         if use and scores is None: raise ValueError("apply_post: this run's evidence includes template scores: pass `scores`")
         L = evidence_llr(evidence_features(p, scores if use else None), post)
         if not prior: return _sig(L)
-        pi = em_prevalence(L) if str(prevalence) == 'em' else np.asarray(post['prevalence'] if str(prevalence) == 'run' else prevalence, dtype=np.float64)
+        pi = em_prevalence(L, centre=post.get('centre')) if str(prevalence) == 'em' else np.asarray(post['prevalence'] if str(prevalence) == 'run' else prevalence, dtype=np.float64)
         return evidence_posterior(L, pi)
     if prior:
         if post.get('platt') is not None: p = platt(p, np.asarray(post['platt']))
