@@ -108,7 +108,7 @@ def run_stage(data:RFCxData, # the run's data
             pseudo_round(data, cfg, prev, sd, round_idx=round_idx, progress=progress)
     w = stage_windows(data, sd, progress=progress)
     raw, oof = test_table(data, clip_probs(w[w.split=='test'], data.classes)), clip_probs(w[(w.split=='train') & w.oof], data.classes)
-    (out/'predictions').mkdir(exist_ok=True); atomic_write(out/'predictions'/f'{name}.csv', raw.to_csv(float_format='%.6f'))
+    (out/'predictions').mkdir(exist_ok=True); atomic_write(out/'predictions'/f'{name}.csv', raw.to_csv(float_format='%.6g'))
     return w, raw, oof, {**_stage_row(name, folds, oof, data), 'test_lwlrap': _test_lwlrap(raw, data)}
 
 # %% ../nbs/10_pipeline.ipynb #db9cb065
@@ -221,7 +221,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     odds = 'mix' if str(prior) == 'evidence' else prior  # the odds kind: the submission when asked for, else on the record
     final, info = postprocess(raw, oof, odds, lab)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
-    atomic_write(out/'predictions'/f'{name}_{Path(str(odds)).stem}.csv', final.to_csv(float_format='%.6f'))
+    atomic_write(out/'predictions'/f'{name}_{Path(str(odds)).stem}.csv', final.to_csv(float_format='%.6g'))
     after, to, tt = noop, None, None
     if blend != 0:
         after, info['templates'], trows = template_step(data, out, name, raw, oof, lab, blend, progress=progress)
@@ -242,7 +242,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
                     odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
     atomic_write(out/'post.json', json.dumps(post, indent=1))
-    atomic_write(out/'submission.csv', final.to_csv(float_format='%.6f'))
+    atomic_write(out/'submission.csv', final.to_csv(float_format='%.6g'))
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
         freq, t = data.truth['test'].loc[raw.index, raw.columns].values.mean(0), np.asarray(info['target_prior'])
         info.update(true_prior=freq.round(4).tolist(), prior_mae=float(np.abs(t - freq).mean()), prior_spearman=float(pd.Series(t).corr(pd.Series(freq), method='spearman')))

@@ -273,7 +273,7 @@ def em_prevalence(llr, # (N, K) log likelihood ratios of the clips of one site (
                   strength:float=1/2, # a Beta prior of strength*N pseudo-clips at the centre (0: maximum likelihood)
                   centre=None, # (K,) the species' relative prevalence the prior leans to (the train recordings' label rates: `evidence_post`), scaled to the estimate's mean; None: the mean of all species
                   n_iter:int=500, tol:float=1e-7, # EM iterations, stop when no prevalence moves more than tol
-                  lo:float=1e-3, # prevalences kept in [lo, 1-lo]
+                  lo:float=1e-6, # prevalences kept in [lo, 1-lo] (a floor as low as 1e-3 tied every species where the estimates collapse)
                  )->np.ndarray: # (K,) prevalence
     "The share of clips where each species is present, given each clip's likelihood ratio: EM, shrunk towards a centre (MAP)."
     L = np.asarray(llr, dtype=np.float64); pi, a = np.full(L.shape[1], .5), strength*len(L)
