@@ -237,7 +237,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
             post = evidence_post(oof.values, lab.values, s_o)
             post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post), centre=post['centre']).tolist()  # the test clips' own (one site)
             final = pd.DataFrame(0., index=raw.index, columns=raw.columns)
-            final.loc[ok] = apply_post(raw.values[ok], post, s_t)  # what `rfcx_predict` does to them
+            final.loc[ok] = apply_post(raw.values[ok], post, s_t, prevalence='run')  # what `rfcx_predict` does to them, at the prevalence just estimated
             rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))
         info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
                     odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
