@@ -31,7 +31,7 @@ def evidence_figures(run)->dict:
         out[f'default: posterior {name}'] = lwlrap(truth, p)
     for name, fo, ft in (('models', _logit(oof.values), _logit(raw.values)), ('models+templates', np.stack([_logit(oof.values), to], -1), np.stack([_logit(raw.values), tt], -1))):
         for var, yl, s in (('', pu, 1/2), (' [mean centre, N/8: the old default]', pu, 1/8), (' [TP vs FP, ML EM]', y if (y == 0).any() else pu, 0.), (' [TP vs all, ML EM]', pu, 0.)):
-            L = evidence_llr(ft, evidence_fit(fo, yl)); pi = em_prevalence(L, strength=s, centre=(pu.sum(0) + .5)/len(pu) if not var else None)
+            L = evidence_llr(ft, evidence_fit(fo, yl)); pi = em_prevalence(L, strength=s, centre=evidence_post(oof.values, y)['centre'] if not var else None)
             out[f'posterior {name}{var}'] = lwlrap(truth, evidence_posterior(L, pi))
             out[f'prevalence error {name}{var}'] = float(np.abs(pi - truth.mean(0)).mean())
             if not var: out[f'posterior {name}, true prevalence'] = lwlrap(truth, evidence_posterior(L, truth.mean(0)))

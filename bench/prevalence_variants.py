@@ -15,7 +15,7 @@ from scipy.special import expit, log_expit, logsumexp
 from scipy.stats import beta
 from rfcx_nbdev.metrics import lwlrap
 from rfcx_nbdev.train import final_stage
-from rfcx_nbdev.postproc import evidence_fit, evidence_llr, em_prevalence, evidence_posterior, _logit, _evidence
+from rfcx_nbdev.postproc import evidence_post, evidence_fit, evidence_llr, em_prevalence, evidence_posterior, _logit, _evidence
 from common import run_data, stage_clips, template_clips
 
 STRENGTHS = (1/32, 1/16, 1/8, 1/4, 1/2, 1, 2, 4)
@@ -46,7 +46,7 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
     for run in map(Path, runs):
         _, data = run_data(run/'report.json'); raw, oof, y = stage_clips(data, final_stage(run))
         truth = data.truth['test'].loc[raw.index, raw.columns].values; to, tt = template_clips(run, oof, raw)
-        pu = np.where(y == 1, 1., 0.); centre = (pu.sum(0) + .5)/len(pu)
+        pu = np.where(y == 1, 1., 0.); centre = evidence_post(oof.values, y)['centre']  # the default's centre, as the library computes it
         fo, ft = np.stack([_logit(oof.values), to], -1), np.stack([_logit(raw.values), tt], -1)
         L = evidence_llr(ft, evidence_fit(fo, pu)); print(f"== {run}")
         print(f"{'default (label-rate centre, N/2)':50s} {lwlrap(truth, evidence_posterior(L, em_prevalence(L, centre=centre))):.4f}")
