@@ -1,10 +1,16 @@
 #!/usr/bin/env python
-"""Two estimators of the test prevalence tried against `08_postproc`'s default (the Beta prior centred on the label
+"""Estimators of the test prevalence tried against `08_postproc`'s default (the Beta prior centred on the label
 rates, N/2 clips) and not adopted, re-scored on a pipeline run's last stage (models and templates as evidence):
 - empirical Bayes: the prior's strength chosen among N/32 .. 4N by the marginal likelihood of the test clips'
   likelihood ratios (a grid over the prevalence), with the mean centre or the label-rate centre;
 - a positive-unlabelled fit, P(labelled | x) = c_k sigmoid(w x + b_k) (one labelling rate per species, maximum
-  likelihood), its likelihood ratios then EM with the default prior.
+  likelihood), its likelihood ratios then EM with the default prior;
+- maximum-likelihood EM (no prior); the prior at a fixed level (0.1 x the centre, N/8: it cannot sink with the
+  estimate's mean), the label-rate or a flat centre; two EM steps from 0.15 for every species (no fixed point);
+- two Gaussians on the likelihood ratio, shared by every species and by the train and test clips (TP clips present),
+  one weight per species and set: the test weights;
+- the likelihood ratios doubled (the positive-unlabelled fit attenuates them), with the default prior, and their roof.
+Each line gives the output's test LWLRAP; "at the true prevalence" is the roof of any estimate on that evidence.
 Needs the run's data folder with truth; trains nothing.
   python bench/prevalence_variants.py RUN [RUN ...]"""
 import numpy as np
@@ -12,7 +18,7 @@ from pathlib import Path
 from fastcore.script import call_parse, Param
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit, logsumexp
-from scipy.stats import beta
+from scipy.stats import beta, norm
 from rfcx_nbdev.metrics import lwlrap
 from rfcx_nbdev.train import final_stage
 from rfcx_nbdev.postproc import evidence_post, evidence_fit, evidence_llr, em_prevalence, evidence_posterior, _logit, _evidence
@@ -41,6 +47,29 @@ def pu_fit(feats, y, l2=1.)->dict:
     w, b = r.x[:F], r.x[F:F+K]
     return dict(slopes=w.tolist(), intercept=b.tolist(), logit_rho=_logit(expit(X @ w + b).mean(0)).tolist())
 
+def fixed_level(L, centre, strength=1/8, level=.1, lo=1e-6, n_iter=500)->np.ndarray:
+    "MAP EM with the Beta prior's mean at `level` x centre / mean(centre): a fixed level, unlike `em_prevalence`'s."
+    c = np.clip(level*np.asarray(centre)/np.mean(centre), lo, 1 - lo); pi, a = np.full(L.shape[1], .5), strength*len(L)
+    for _ in range(n_iter): pi = np.clip((expit(_logit(pi)[None] + L).sum(0) + a*c) / (len(L) + a), lo, 1 - lo)
+    return pi
+
+def em_steps(L, p0=.15, n=2)->np.ndarray:
+    "`n` EM steps from `p0` for every species."
+    pi = np.full(L.shape[1], p0)
+    for _ in range(n): pi = expit(_logit(pi)[None] + L).mean(0)
+    return pi
+
+def gauss_mixture(Lo, y, Lt, n_iter=300, lo=1e-4)->np.ndarray:
+    "Test weights of two Gaussians on the LLR shared by species and sets, one weight per species and set; TP clips present."
+    pos = y == 1; m0, s0, m1, s1 = Lo[~pos].mean(), Lo[~pos].std(), Lo[pos].mean(), Lo[pos].std()
+    wo, wt = np.full(Lo.shape[1], .15), np.full(Lo.shape[1], .15); L = np.concatenate([Lo, Lt])
+    for _ in range(n_iter):
+        r = lambda x, w: expit(np.log(w/(1 - w))[None] + norm.logpdf(x, m1, s1) - norm.logpdf(x, m0, s0))
+        ro, rt = np.where(pos, 1., r(Lo, wo)), r(Lt, wt); wo, wt = np.clip(ro.mean(0), lo, 1 - lo), np.clip(rt.mean(0), lo, 1 - lo)
+        R = np.concatenate([ro, rt]); m1, m0 = (R*L).sum()/R.sum(), ((1 - R)*L).sum()/(1 - R).sum()
+        s1, s0 = np.sqrt((R*(L - m1)**2).sum()/R.sum()) + 1e-3, np.sqrt(((1 - R)*(L - m0)**2).sum()/(1 - R).sum()) + 1e-3
+    return wt
+
 @call_parse
 def main(runs:Param("pipeline run folders on synthetic data (report.json, template_scores.csv, stage windows)", str, nargs='+')):
     for run in map(Path, runs):
@@ -57,3 +86,11 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         print(f"{'positive-unlabelled fit, default prior':50s} {lwlrap(truth, evidence_posterior(Lp, em_prevalence(Lp, centre=centre))):.4f}")
         trp = data.truth['train'].loc[oof.index, oof.columns].values.mean(0)
         print(f"{'  its train prevalence error':50s} {np.abs(expit(np.array(fit['logit_rho'])) - trp).mean():.4f}")
+        show = lambda name, pi, LL=L: print(f"{name:50s} {lwlrap(truth, evidence_posterior(LL, pi)):.4f}")
+        show('maximum-likelihood EM', em_prevalence(L, strength=0))
+        show('fixed level 0.1, label-rate centre, N/8', fixed_level(L, centre))
+        show('fixed level 0.1, flat centre, N/8', fixed_level(L, np.ones(len(centre))))
+        show('two EM steps from 0.15', em_steps(L))
+        Lo = evidence_llr(fo, evidence_fit(fo, pu)); show('two Gaussians on the LLR, train and test', gauss_mixture(Lo, y, L))
+        show('LLR x 2, default prior', em_prevalence(2*L, centre=centre), 2*L)
+        show('at the true prevalence', truth.mean(0)); show('LLR x 2, at the true prevalence', truth.mean(0), 2*L)
