@@ -17,7 +17,8 @@ from .data import LABEL_COLS, AnnotationError, as_classes, _mel_centres
 # %% auto #0
 __all__ = ['REVIEW_COLS', 'REVIEWS_JSON', 'class_label', 'class_labels', 'review_recording', 'read_review', 'read_reviews',
            'review_record', 'check_reviews', 'run_reviews', 'overlapping', 'review_candidates', 'choose_boxes',
-           'write_review', 'contact_sheets', 'review_summary', 'suggest', 'rfcx_suggest', 'simulate_review']
+           'write_review', 'contact_sheets', 'review_summary', 'window_evidence', 'suggest', 'rfcx_suggest',
+           'simulate_review']
 
 # %% ../nbs/13_review.ipynb #a93aaa40
 REVIEW_COLS = ['Selection','View','Channel','Begin Time (s)','End Time (s)','Low Freq (Hz)','High Freq (Hz)','Species','Score','Present']
@@ -334,6 +335,26 @@ def review_summary(boxes:pd.DataFrame, # `write_review` output
               "`rfcx_train DATA RUN2 --reviews REVIEW`), and `rfcx_suggest DATA RUN2 REVIEW` for the next round."]
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/13_review.ipynb #3925c418
+def window_evidence(run, # a pipeline run folder: post.json (`08_postproc.evidence_post`) and templates.npz (`00b_templates`)
+                    cand:pd.DataFrame, # `review_candidates`
+                    cache, # spectrograms of the candidates' recordings (`recording_id` -> (n_mels, T))
+                    classes, # `Classes` of `cand.cls`
+                    fps:float, # spectrogram frames a second
+                   )->np.ndarray|None: # (len(cand),) probabilities; None where the run has no evidence fit with templates
+    "Each candidate as the run's evidence fit weighs it: sigmoid(slopes . (logit of its window's p, its species' best template match in the window) + the species' intercept)."
+    from rfcx_nbdev.templates import TemplateBank
+    from rfcx_nbdev.postproc import _logit
+    f, fb = Path(run)/'post.json', Path(run)/'templates.npz'
+    post = json.loads(f.read_text()) if f.exists() else {}
+    if post.get('method') != 'evidence' or 'templates' not in post.get('features', []) or not fb.exists(): return None
+    bank, sp = TemplateBank.load(fb), as_classes(classes).species[cand.cls.values.astype(int)]; z = np.full(len(cand), np.nan)
+    for rid, ix in cand.groupby('recording_id', sort=False).indices.items():
+        fr, inv = np.unique(np.stack([np.floor(cand.t_min.values[ix]*fps), np.ceil(cand.t_max.values[ix]*fps)], 1).astype(int), axis=0, return_inverse=True)
+        z[ix] = bank.window_scores(cache[rid], fr)[inv.reshape(-1), sp[ix]]
+    w, b = np.asarray(post['slopes']), np.asarray(post['intercept'])
+    return 1 / (1 + np.exp(-(w[0]*_logit(cand.p.values) + w[1]*np.nan_to_num(z) + b[sp])))  # a missing match is neutral (0), as in the fit
+
 # %% ../nbs/13_review.ipynb #ea66aa89
 def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels and reviews are never suggested)
             run, # a trained run folder (`rfcx_pipeline`'s or `rfcx_train`'s): its last stage scores the windows
@@ -348,11 +369,13 @@ def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels
             seed:int=0, # seed of the random control
             sheets:bool=True, # write the contact sheets
             progress:bool=False, # progress bars
+            score:str='evidence', # rank by 'evidence' (`window_evidence`: models and templates, where the run has them) or 'models' (window probabilities)
            )->pd.DataFrame: # the boxes of this round (`write_review`)
     "Choose `n` boxes worth reviewing from `run`'s window scores over the unlabelled audio and write them as Raven tables to fill in."
     from rfcx_nbdev.train import RFCxData, Run
     from rfcx_nbdev.pseudo import stage_windows
     if n < 1: raise ValueError(f"n={n}: must be >= 1")
+    if score not in ('evidence', 'models'): raise ValueError(f"score={score!r}: choose 'evidence' or 'models'")
     r, review = Run(run), Path(review)
     if not isinstance(data, RFCxData):
         data = RFCxData(data, r.spec, cache_dir=ifnone(cache, Path(run)/'cache'), n_folds=r.cfg.n_folds, seed=r.cfg.seed,
@@ -363,10 +386,14 @@ def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels
     cand = review_candidates(stage_windows(data, run, progress=progress), pd.concat([data.labels, done[LABEL_COLS]], ignore_index=True),
                              data.classes, ('train', 'test') if test else ('train',))
     known = pd.concat([data.labels[data.labels.kind.isin(['tp', 'fp'])], done[LABEL_COLS]], ignore_index=True).drop_duplicates(_BOX).cls.value_counts().to_dict()
+    pe = None if at_random or score == 'models' else window_evidence(run, cand, data.cache, data.classes, r.spec.fps)
+    if pe is not None: cand = cand.assign(p=pe)
     ch = choose_boxes(cand, n, data.classes, known, confident, boundary, at_random, seed)
     boxes = write_review(review, ch, data.classes, _class_bands(data.labels, data.classes), data.audio)
     if sheets: contact_sheets(review, boxes, data.cache, data.labels, data.classes)
-    head = f"Run `{run}` (stage `{r.path.name}`), data `{data.path}`{' with its test audio' if test else ''}: {len(boxes)} of the {n} boxes asked."
+    how = "the models and the templates, weighed by the run's evidence fit (`window_evidence`)" if pe is not None else "the models' window probabilities"
+    head = (f"Run `{run}` (stage `{r.path.name}`), data `{data.path}`{' with its test audio' if test else ''}: {len(boxes)} of the {n} boxes asked. "
+            f"Scores (p): {how}{'; the boxes drawn at random' if at_random else ''}.")
     atomic_write(review/'summary.md', review_summary(boxes, cand, known, data.classes, head, boundary))
     atomic_write(review/'suggestions.csv', boxes[['file', 'Selection', 'recording_id', 'split', 'Species', 'cls', 't_min', 't_max', 'f_min', 'f_max', 'p', 'reason']]
                  .to_csv(index=False, float_format='%.6g'))
@@ -387,9 +414,10 @@ def rfcx_suggest(data:str, # dataset folder
                  seed:int=0, # seed of --at_random
                  no_sheets:bool=False, # no contact sheets
                  quiet:bool=False, # no progress bars
+                 score:str='evidence', # rank windows by 'evidence' (models and templates, as the run weighs them) or 'models' alone
                 ):
     "Choose N boxes worth reviewing from a trained run's windows over the unlabelled audio; write a Raven table per recording whose Present column a person fills (1/0)."
-    b = suggest(data, run, review, n, test, reviews, cache, confident, boundary, at_random, seed, not no_sheets, not quiet)
+    b = suggest(data, run, review, n, test, reviews, cache, confident, boundary, at_random, seed, not no_sheets, not quiet, score)
     why = b.reason.value_counts()
     print(f"rfcx_suggest: {len(b)} boxes ({', '.join(f'{v} {k}' for k, v in why.items())}) of {b.Species.nunique()} species in "
           f"{b.recording_id.nunique()} tables -> {review}; fill their Present column (1/0), see {Path(review)/'summary.md'}")

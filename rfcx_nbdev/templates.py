@@ -48,19 +48,36 @@ class TemplateBank:
     def __len__(self): return len(self.patches)
     __repr__ = lambda self: f"TemplateBank({len(self)} templates, {len(np.unique(self.species))} species{'' if self.med is None else ', fitted'})"
 
-    def peaks(self, spec)->np.ndarray: # (n,) NaN where a template is longer than the recording
-        "Each template's peak `ncc` along its rows of one (n_mels, T) spectrogram (computed by row FFTs, above)."
+    def curves(self, spec)->list: # (T-w+1,) `ncc` at every offset, per template (empty where a template is longer than the recording)
+        "Each template's `ncc` at every time offset along its rows of one (n_mels, T) spectrogram (by row FFTs, below)."
         m = np.asarray(spec, dtype=np.float64); H, T = m.shape; n = next_fast_len(T, real=True)
         M, Q = rfft(m, n, axis=1), self._spectra(n)
         S = np.zeros((2, H+1, T+1)); S[0, 1:, 1:] = m.cumsum(0).cumsum(1); S[1, 1:, 1:] = (m*m).cumsum(0).cumsum(1)  # 2-D prefix sums
-        out = np.full(len(self), np.nan)
+        out = []
         for j, (q, (r0, r1)) in enumerate(zip(Q, self.rows)):
             h, w = self.patches[j].shape
-            if w > T: continue
+            if w > T: out.append(np.zeros(0)); continue
             num = irfft(np.einsum('ij,ij->j', M[r0:r1], q), n)[:T-w+1]  # sum over rows of each row's correlation
             s1, s2 = S[:, r1, w:] - S[:, r0, w:] - S[:, r1, :T-w+1] + S[:, r0, :T-w+1]; k = h*w  # window sums of m and m**2
-            out[j] = (num / (k*np.sqrt(np.maximum(s2/k - (s1/k)**2, 0)) + 1e-6)).max()
+            out.append(num / (k*np.sqrt(np.maximum(s2/k - (s1/k)**2, 0)) + 1e-6))
         return out
+
+    def peaks(self, spec)->np.ndarray: # (n,) NaN where a template is longer than the recording
+        "Each template's peak `ncc` in one (n_mels, T) spectrogram (the maximum of its `curves`)."
+        return np.array([c.max() if len(c) else np.nan for c in self.curves(spec)])
+
+    def window_scores(self, spec, # (n_mels, T) spectrogram of one recording
+                      frames, # (W, 2) [f0, f1) frames of each window
+                     )->np.ndarray: # (W, K) NaN where a species has no template that fits in the window
+        "Per window and species, the best standardised match of any of its templates lying inside the window (every fold's: not a score of record)."
+        if self.med is None: raise ValueError("TemplateBank.window_scores: the bank is not fitted (`fit` on reference recordings first)")
+        fr = np.asarray(frames, dtype=int).reshape(-1, 2); out = np.full((len(fr), len(self.species_cols)), -np.inf)
+        for j, c in enumerate(self.curves(spec)):
+            z, w = (c - self.med[j]) / (self.sd[j] + 1e-6), self.patches[j].shape[1]
+            for i, (f0, f1) in enumerate(fr):
+                hi = min(len(z), f1 - w + 1)  # the match [t, t+w) inside [f0, f1)
+                if f0 < hi: out[i, self.species[j]] = max(out[i, self.species[j]], z[max(f0, 0):hi].max())
+        return np.where(np.isfinite(out), out, np.nan)
 
     def _spectra(self, n:int)->list:
         "Each standardised patch's conjugate row FFTs at length `n`, kept for the last `n` (recordings of one length share them)."
