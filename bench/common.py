@@ -47,10 +47,11 @@ def data_folder(name, run, data_root=None)->Path:
     return dd
 
 def run_data(rep_file, data_root=None, cache=None)->tuple:
-    "(data folder, its `RFCxData` with the run's folds and spectrogram) of a pipeline run's report.json; `cache`: the spectrogram cache (default: a new temporary folder)."
+    "(data folder, its `RFCxData` with the run's folds, spectrogram and reviews) of a pipeline run's report.json; `cache`: the spectrogram cache (default: a new temporary folder)."
     run = Path(rep_file).parent; r = json.loads(Path(rep_file).read_text()); dd = data_folder(r['data'], run, data_root)
     c = TrainConfig.from_json(run/'config.json')  # what the pipeline trained with (`check_config`)
-    return dd, RFCxData(dd, c.spec_cfg, cache_dir=cache or tempfile.mkdtemp(), n_folds=c.n_folds, seed=c.seed)
+    revs = (r.get('reviews') or {}).get('folders')  # a run trained with reviews: its known labels include the answers
+    return dd, RFCxData(dd, c.spec_cfg, cache_dir=cache or tempfile.mkdtemp(), n_folds=c.n_folds, seed=c.seed, reviews=revs or None)
 
 def stage_data(data, stage, cache=None, dss:dict|None=None)->RFCxData:
     "The built `RFCxData` of a stage folder, one per (folds, seed, spectrogram) in `dss`: folds follow the run's seed, or the 'out-of-fold' models are wrong."
