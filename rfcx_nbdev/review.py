@@ -345,6 +345,7 @@ def window_evidence(run, # a pipeline run folder: post.json (`08_postproc.eviden
     "Each candidate as the run's evidence fit weighs it: sigmoid(slopes . (logit of its window's p, its species' best template match in the window) + the species' intercept)."
     from rfcx_nbdev.templates import TemplateBank
     from rfcx_nbdev.postproc import _logit
+    from scipy.special import expit
     f, fb = Path(run)/'post.json', Path(run)/'templates.npz'
     post = json.loads(f.read_text()) if f.exists() else {}
     if post.get('method') != 'evidence' or 'templates' not in post.get('features', []) or not fb.exists(): return None
@@ -353,7 +354,7 @@ def window_evidence(run, # a pipeline run folder: post.json (`08_postproc.eviden
         fr, inv = np.unique(np.stack([np.floor(cand.t_min.values[ix]*fps), np.ceil(cand.t_max.values[ix]*fps)], 1).astype(int), axis=0, return_inverse=True)
         z[ix] = bank.window_scores(cache[rid], fr)[inv.reshape(-1), sp[ix]]
     w, b = np.asarray(post['slopes']), np.asarray(post['intercept'])
-    return 1 / (1 + np.exp(-(w[0]*_logit(cand.p.values) + w[1]*np.nan_to_num(z) + b[sp])))  # a missing match is neutral (0), as in the fit
+    return expit(w[0]*_logit(cand.p.values) + w[1]*np.nan_to_num(z) + b[sp])  # a missing match is neutral (0), as in the fit
 
 # %% ../nbs/13_review.ipynb #ea66aa89
 def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels and reviews are never suggested)
