@@ -60,7 +60,7 @@ def em_steps(L, p0=.15, n=2)->np.ndarray:
     return pi
 
 def gauss_mixture(Lo, y, Lt, n_iter=300, lo=1e-4)->np.ndarray:
-    "Test weights of two Gaussians on the LLR shared by species and sets, one weight per species and set; TP clips present."
+    "Test weights of two Gaussians on the LLR shared by species and sets, one weight per species and set; TP clips present (`08_postproc.mixture_fit`, which fits one species on its logits, pooled over species here)."
     pos = y == 1; m0, s0, m1, s1 = Lo[~pos].mean(), Lo[~pos].std(), Lo[pos].mean(), Lo[pos].std()
     wo, wt = np.full(Lo.shape[1], .15), np.full(Lo.shape[1], .15); L = np.concatenate([Lo, Lt])
     for _ in range(n_iter):

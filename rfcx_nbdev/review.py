@@ -343,13 +343,12 @@ def window_evidence(run, # a pipeline run folder: post.json (`08_postproc.eviden
                     fps:float, # spectrogram frames a second
                    )->np.ndarray|None: # (len(cand),) probabilities; None where the run has no evidence fit with templates
     "Each candidate as the run's evidence fit weighs it: sigmoid(slopes . (logit of its window's p, its species' best template match in the window) + the species' intercept)."
-    from rfcx_nbdev.templates import TemplateBank
+    from rfcx_nbdev.inference import _post  # what `rfcx_predict` reads of a run: post.json and, where its evidence has templates, the bank
     from rfcx_nbdev.postproc import _logit
     from scipy.special import expit
-    f, fb = Path(run)/'post.json', Path(run)/'templates.npz'
-    post = json.loads(f.read_text()) if f.exists() else {}
-    if post.get('method') != 'evidence' or 'templates' not in post.get('features', []) or not fb.exists(): return None
-    bank, sp = TemplateBank.load(fb), as_classes(classes).species[cand.cls.values.astype(int)]; z = np.full(len(cand), np.nan)
+    post, bank = _post(run, 'run')
+    if post is None or post.get('method') != 'evidence' or bank is None: return None
+    sp, z = as_classes(classes).species[cand.cls.values.astype(int)], np.full(len(cand), np.nan)
     for rid, ix in cand.groupby('recording_id', sort=False).indices.items():
         fr, inv = np.unique(np.stack([np.floor(cand.t_min.values[ix]*fps), np.ceil(cand.t_max.values[ix]*fps)], 1).astype(int), axis=0, return_inverse=True)
         z[ix] = bank.window_scores(cache[rid], fr)[inv.reshape(-1), sp[ix]]
