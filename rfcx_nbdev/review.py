@@ -17,8 +17,8 @@ from .data import LABEL_COLS, AnnotationError, as_classes, _mel_centres
 # %% auto #0
 __all__ = ['REVIEW_COLS', 'REVIEWS_JSON', 'class_label', 'class_labels', 'review_recording', 'read_review', 'read_reviews',
            'review_record', 'check_reviews', 'run_reviews', 'overlapping', 'review_candidates', 'choose_boxes',
-           'write_review', 'contact_sheets', 'review_summary', 'window_evidence', 'suggest', 'rfcx_suggest',
-           'simulate_review']
+           'write_review', 'contact_sheets', 'review_summary', 'window_evidence', 'call_boxes', 'suggest',
+           'rfcx_suggest', 'simulate_review']
 
 # %% ../nbs/13_review.ipynb #a93aaa40
 REVIEW_COLS = ['Selection','View','Channel','Begin Time (s)','End Time (s)','Low Freq (Hz)','High Freq (Hz)','Species','Score','Present']
@@ -243,9 +243,9 @@ def _class_bands(labels, classes)->dict:
     return out
 
 def write_review(review, # the review folder
-                 chosen:pd.DataFrame, # `choose_boxes` output
+                 chosen:pd.DataFrame, # `choose_boxes` output; where it has f_min and f_max (not NaN: `call_boxes`), those are the band
                  classes, # `Classes` of `chosen.cls`
-                 bands:dict, # {class: (low, high)}; classes without one: 0 to the Nyquist frequency
+                 bands:dict, # {class: (low, high)} of the other rows; classes without one: 0 to the Nyquist frequency
                  audio:dict, # recording id -> audio file
                 )->pd.DataFrame: # `chosen` with its boxes' f_min, f_max, Species, Selection and file
     "One Raven table per recording of `chosen` in `review`: answered rows kept, unanswered ones replaced, new rows with a blank Present."
@@ -258,7 +258,9 @@ def write_review(review, # the review folder
         new = chosen[chosen.recording_id == rid]
         if not len(new) and len(t) == n0: continue  # answered rows only, no new box: left as it is
         dur, nyq = _audio_info(rid, audio, f); sel = pd.to_numeric(t.get('Selection', pd.Series(dtype=str)), errors='coerce')
-        lo, hi = (np.array([min(bands.get(c, (0., nyq))[j], nyq) for c in new.cls]) for j in (0, 1)); s0 = int(sel.max()) if sel.notna().any() else 0
+        own = (new[['f_min', 'f_max']].values if {'f_min', 'f_max'} <= set(new.columns) else np.full((len(new), 2), np.nan)).astype(float)
+        lo, hi = (np.array([min(o if np.isfinite(o) else bands.get(c, (0., nyq))[j], nyq) for c, o in zip(new.cls, own[:, j])]) for j in (0, 1))
+        s0 = int(sel.max()) if sel.notna().any() else 0
         new = new.assign(t_max=new.t_max.clip(upper=dur), f_min=lo, f_max=hi, Species=[class_label(classes, c) for c in new.cls], Selection=np.arange(s0+1, s0+1+len(new)), file=f.name)
         rows = pd.DataFrame({'Selection': new.Selection, 'View': 'Spectrogram 1', 'Channel': 1, 'Begin Time (s)': new.t_min.round(3),
                              'End Time (s)': new.t_max.round(3), 'Low Freq (Hz)': new.f_min.round(1), 'High Freq (Hz)': new.f_max.round(1),
@@ -341,19 +343,33 @@ def window_evidence(run, # a pipeline run folder: post.json (`08_postproc.eviden
                     cache, # spectrograms of the candidates' recordings (`recording_id` -> (n_mels, T))
                     classes, # `Classes` of `cand.cls`
                     fps:float, # spectrogram frames a second
-                   )->np.ndarray|None: # (len(cand),) probabilities; None where the run has no evidence fit with templates
-    "Each candidate as the run's evidence fit weighs it: sigmoid(slopes . (logit of its window's p, its species' best template match in the window) + the species' intercept)."
+                   )->pd.DataFrame|None: # `cand` with p the evidence, and its best match: m_t0, m_t1 (s; NaN: none), m_r0, m_r1 (mel rows); None where the run has no evidence fit with templates
+    "Each candidate as the run's evidence fit weighs it: sigmoid(slopes . (logit of its window's p, its species' best template match in the window) + the species' intercept); and where that match lies."
     from rfcx_nbdev.inference import _post  # what `rfcx_predict` reads of a run: post.json and, where its evidence has templates, the bank
     from rfcx_nbdev.postproc import _logit
     from scipy.special import expit
     post, bank = _post(run, 'run')
     if post is None or post.get('method') != 'evidence' or bank is None: return None
-    sp, z = as_classes(classes).species[cand.cls.values.astype(int)], np.full(len(cand), np.nan)
+    sp, z, tj, t0 = as_classes(classes).species[cand.cls.values.astype(int)], np.full(len(cand), np.nan), np.full(len(cand), -1), np.full(len(cand), -1)
     for rid, ix in cand.groupby('recording_id', sort=False).indices.items():
         fr, inv = np.unique(np.stack([np.floor(cand.t_min.values[ix]*fps), np.ceil(cand.t_max.values[ix]*fps)], 1).astype(int), axis=0, return_inverse=True)
-        z[ix] = bank.window_scores(cache[rid], fr)[inv.reshape(-1), sp[ix]]
-    w, b = np.asarray(post['slopes']), np.asarray(post['intercept'])
-    return expit(w[0]*_logit(cand.p.values) + w[1]*np.nan_to_num(z) + b[sp])  # a missing match is neutral (0), as in the fit
+        inv = inv.reshape(-1); s, j, t = bank.window_scores(cache[rid], fr, where=True)
+        z[ix], tj[ix], t0[ix] = s[inv, sp[ix]], j[inv, sp[ix]], t[inv, sp[ix]]
+    w, b = np.asarray(post['slopes']), np.asarray(post['intercept']); m = tj >= 0
+    wid, rows = np.array([p.shape[1] for p in bank.patches] + [0]), np.concatenate([bank.rows, [[-1, -1]]])  # index -1: no match
+    return cand.assign(p=expit(w[0]*_logit(cand.p.values) + w[1]*np.nan_to_num(z) + b[sp]),  # a missing match is neutral (0), as in the fit
+                       m_t0=np.where(m, t0/fps, np.nan), m_t1=np.where(m, (t0 + wid[tj])/fps, np.nan), m_r0=rows[tj, 0], m_r1=rows[tj, 1])
+
+def call_boxes(chosen:pd.DataFrame, # `choose_boxes` of `window_evidence`'s candidates
+               cfg, # the run's `SpecConfig` (its mel rows)
+              )->pd.DataFrame: # `chosen`, its boxes tightened where there is a match: t_min, t_max, f_min, f_max (NaN: the species' band)
+    "Each chosen window's box narrowed to the call its best template match found: that match's time and the template's band."
+    mf = _mel_centres(cfg); e = np.concatenate([[max(mf[0] - (mf[1] - mf[0])/2, 0.)], (mf[:-1] + mf[1:])/2, [mf[-1] + (mf[-1] - mf[-2])/2]])  # row i lies in [e[i], e[i+1])
+    r0, r1, m = chosen.m_r0.values.astype(int), chosen.m_r1.values.astype(int), chosen.m_t0.notna().values
+    a = np.where(r1 - r0 >= 3, r0 + 1, r0); b = np.where(r1 - r0 >= 3, r1 - 1, r1)  # the box's own rows: the bank's rows less their margin (`01_data._box_patch` adds it back)
+    return chosen.assign(t_min=np.where(m, chosen.m_t0, chosen.t_min), t_max=np.where(m, chosen.m_t1, chosen.t_max),
+                         f_min=np.where(m, e[np.clip(a, 0, len(mf))], np.nan), f_max=np.where(m, e[np.clip(b, 0, len(mf))], np.nan))
+
 
 # %% ../nbs/13_review.ipynb #ea66aa89
 def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels and reviews are never suggested)
@@ -370,12 +386,14 @@ def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels
             sheets:bool=True, # write the contact sheets
             progress:bool=False, # progress bars
             score:str='evidence', # rank by 'evidence' (`window_evidence`: models and templates, where the run has them) or 'models' (window probabilities)
+            box:str='call', # 'call': a window ranked by its evidence is boxed at its best template match (`call_boxes`); 'window': the whole window
            )->pd.DataFrame: # the boxes of this round (`write_review`)
     "Choose `n` boxes worth reviewing from `run`'s window scores over the unlabelled audio and write them as Raven tables to fill in."
     from rfcx_nbdev.train import RFCxData, Run
     from rfcx_nbdev.pseudo import stage_windows
     if n < 1: raise ValueError(f"n={n}: must be >= 1")
     if score not in ('evidence', 'models'): raise ValueError(f"score={score!r}: choose 'evidence' or 'models'")
+    if box not in ('call', 'window'): raise ValueError(f"box={box!r}: choose 'call' or 'window'")
     r, review = Run(run), Path(review)
     if not isinstance(data, RFCxData):
         data = RFCxData(data, r.spec, cache_dir=ifnone(cache, Path(run)/'cache'), n_folds=r.cfg.n_folds, seed=r.cfg.seed,
@@ -387,11 +405,13 @@ def suggest(data, # dataset folder, or its `RFCxData` (then as given: its labels
                              data.classes, ('train', 'test') if test else ('train',))
     known = pd.concat([data.labels[data.labels.kind.isin(['tp', 'fp'])], done[LABEL_COLS]], ignore_index=True).drop_duplicates(_BOX).cls.value_counts().to_dict()
     pe = None if at_random or score == 'models' else window_evidence(run, cand, data.cache, data.classes, r.spec.fps)
-    if pe is not None: cand = cand.assign(p=pe)
+    if pe is not None: cand = pe
     ch = choose_boxes(cand, n, data.classes, known, confident, boundary, at_random, seed)
+    if pe is not None and box == 'call': ch = call_boxes(ch, data.cache.cfg)
     boxes = write_review(review, ch, data.classes, _class_bands(data.labels, data.classes), data.audio)
     if sheets: contact_sheets(review, boxes, data.cache, data.labels, data.classes)
-    how = "the models and the templates, weighed by the run's evidence fit (`window_evidence`)" if pe is not None else "the models' window probabilities"
+    how = ("the models and the templates, weighed by the run's evidence fit (`window_evidence`)" + ("; each box is its window's best template match (time and band), "
+           "where its species has a template that fits" if box == 'call' else '') if pe is not None else "the models' window probabilities")
     head = (f"Run `{run}` (stage `{r.path.name}`), data `{data.path}`{' with its test audio' if test else ''}: {len(boxes)} of the {n} boxes asked. "
             f"Scores (p): {how}{'; the boxes drawn at random' if at_random else ''}.")
     atomic_write(review/'summary.md', review_summary(boxes, cand, known, data.classes, head, boundary))
@@ -415,9 +435,10 @@ def rfcx_suggest(data:str, # dataset folder
                  no_sheets:bool=False, # no contact sheets
                  quiet:bool=False, # no progress bars
                  score:str='evidence', # rank windows by 'evidence' (models and templates, as the run weighs them) or 'models' alone
+                 box:str='call', # with evidence: box the call at the window's best template match ('call') or the 'window' whole
                 ):
     "Choose N boxes worth reviewing from a trained run's windows over the unlabelled audio; write a Raven table per recording whose Present column a person fills (1/0)."
-    b = suggest(data, run, review, n, test, reviews, cache, confident, boundary, at_random, seed, not no_sheets, not quiet, score)
+    b = suggest(data, run, review, n, test, reviews, cache, confident, boundary, at_random, seed, not no_sheets, not quiet, score, box)
     why = b.reason.value_counts()
     print(f"rfcx_suggest: {len(b)} boxes ({', '.join(f'{v} {k}' for k, v in why.items())}) of {b.Species.nunique()} species in "
           f"{b.recording_id.nunique()} tables -> {review}; fill their Present column (1/0), see {Path(review)/'summary.md'}")

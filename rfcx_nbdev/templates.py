@@ -68,16 +68,19 @@ class TemplateBank:
 
     def window_scores(self, spec, # (n_mels, T) spectrogram of one recording
                       frames, # (W, 2) [f0, f1) frames of each window
-                     )->np.ndarray: # (W, K) NaN where a species has no template that fits in the window
+                      where:bool=False, # also return where each best match lies
+                     ): # (W, K) NaN where a species has no template that fits in the window; `where`: and (W, K) template, (W, K) first frame (-1: none)
         "Per window and species, the best standardised match of any of its templates lying inside the window (every fold's: not a score of record)."
         if self.med is None: raise ValueError("TemplateBank.window_scores: the bank is not fitted (`fit` on reference recordings first)")
         fr = np.asarray(frames, dtype=int).reshape(-1, 2); out = np.full((len(fr), len(self.species_cols)), -np.inf)
+        tj, t0 = np.full(out.shape, -1), np.full(out.shape, -1)
         for j, c in enumerate(self.curves(spec)):
-            z, w = (c - self.med[j]) / (self.sd[j] + 1e-6), self.patches[j].shape[1]
+            z, w, k = (c - self.med[j]) / (self.sd[j] + 1e-6), self.patches[j].shape[1], self.species[j]
             for i, (f0, f1) in enumerate(fr):
                 hi = min(len(z), f1 - w + 1)  # the match [t, t+w) inside [f0, f1)
-                if f0 < hi: out[i, self.species[j]] = max(out[i, self.species[j]], z[max(f0, 0):hi].max())
-        return np.where(np.isfinite(out), out, np.nan)
+                if f0 < hi and (m := z[max(f0, 0):hi]).max() > out[i, k]: out[i, k], tj[i, k], t0[i, k] = m.max(), j, max(f0, 0) + int(m.argmax())
+        out = np.where(np.isfinite(out), out, np.nan)
+        return (out, tj, t0) if where else out
 
     def _spectra(self, n:int)->list:
         "Each standardised patch's conjugate row FFTs at length `n`, kept for the last `n` (recordings of one length share them)."
