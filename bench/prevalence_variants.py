@@ -9,7 +9,13 @@ rates, N/2 clips) and not adopted, re-scored on a pipeline run's last stage (mod
   estimate's mean), the label-rate or a flat centre; two EM steps from 0.15 for every species (no fixed point);
 - two Gaussians on the likelihood ratio, shared by every species and by the train and test clips (TP clips present),
   one weight per species and set: the test weights;
-- the likelihood ratios doubled (the positive-unlabelled fit attenuates them), with the default prior, and their roof.
+- the likelihood ratios doubled (the positive-unlabelled fit attenuates them), with the default prior, and their roof;
+- bagged: the default on 100 bootstrap resamples of the test clips, the median log-odds (variance, not bias);
+- the likelihood ratios un-attenuated at an assumed train prevalence of 0.15 (P(present | x) = r(x) pi, r the fitted
+  ratio to the train clips' mean), maximum-likelihood EM and the default prior;
+- a mixture with fixed components: each species' LLR standardised by its unlabelled train clips, two kernel densities
+  pooled over species (unlabelled train clips, TP clips), the test weight per species by maximum likelihood;
+- the test LLRs shifted by the median difference to the train clips' (a train-test shift taken as one offset), default prior.
 Each line gives the output's test LWLRAP; "at the true prevalence" is the roof of any estimate on that evidence.
 Needs the run's data folder with truth; trains nothing.
   python bench/prevalence_variants.py RUN [RUN ...]"""
@@ -18,7 +24,8 @@ from pathlib import Path
 from fastcore.script import call_parse, Param
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit, logsumexp
-from scipy.stats import beta, norm
+from scipy.stats import beta, norm, gaussian_kde
+from scipy.optimize import minimize_scalar
 from rfcx_nbdev.metrics import lwlrap
 from rfcx_nbdev.train import final_stage
 from rfcx_nbdev.postproc import evidence_post, evidence_fit, evidence_llr, em_prevalence, evidence_posterior, _logit, _evidence
@@ -70,6 +77,23 @@ def gauss_mixture(Lo, y, Lt, n_iter=300, lo=1e-4)->np.ndarray:
         s1, s0 = np.sqrt((R*(L - m1)**2).sum()/R.sum()) + 1e-3, np.sqrt(((1 - R)*(L - m0)**2).sum()/(1 - R).sum()) + 1e-3
     return wt
 
+def bagged(L, centre, B=100, seed=0)->np.ndarray:
+    "The default estimate on `B` bootstrap resamples of the test clips: the median log-odds."
+    rng = np.random.default_rng(seed)
+    return expit(np.median([_logit(em_prevalence(L[rng.integers(0, len(L), len(L))], centre=centre)) for _ in range(B)], 0))
+
+def unattenuated(L, pi_tr=.15)->np.ndarray:
+    "Present-against-absent log likelihood ratios from ratios to the train clips' mean (exp L), at an assumed train prevalence."
+    q = np.clip(np.exp(L)*pi_tr, 1e-6, .999); return _logit(q) - _logit(pi_tr)
+
+def kde_mixture(Lo, y, Lt)->np.ndarray:
+    "Per species, the maximum-likelihood weight of two fixed densities (kernel estimates pooled over species, standardised by the unlabelled train clips)."
+    pos = y == 1; K = Lo.shape[1]
+    med = np.array([np.median(Lo[~pos[:, k], k]) for k in range(K)]); sc = np.array([Lo[~pos[:, k], k].std() + 1e-6 for k in range(K)])
+    U, Ut = (Lo - med)/sc, (Lt - med)/sc; f0, f1 = gaussian_kde(U[~pos]), gaussian_kde(U[pos])
+    l = (np.log(f1(Ut.ravel()) + 1e-12) - np.log(f0(Ut.ravel()) + 1e-12)).reshape(Ut.shape)
+    return np.array([expit(minimize_scalar(lambda a: -np.logaddexp(log_expit(a) + l[:, k], log_expit(-a)).sum(), bounds=(-9, 9), method='bounded').x) for k in range(K)])
+
 @call_parse
 def main(runs:Param("pipeline run folders on synthetic data (report.json, template_scores.csv, stage windows)", str, nargs='+')):
     for run in map(Path, runs):
@@ -93,4 +117,10 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         show('two EM steps from 0.15', em_steps(L))
         Lo = evidence_llr(fo, evidence_fit(fo, pu)); show('two Gaussians on the LLR, train and test', gauss_mixture(Lo, y, L))
         show('LLR x 2, default prior', em_prevalence(2*L, centre=centre), 2*L)
+        show('bagged (median of 100 bootstraps)', bagged(L, centre))
+        Lu = evidence_llr(fo, evidence_fit(fo, pu)); Lt = unattenuated(L)
+        show('un-attenuated at train prevalence 0.15, ML EM', em_prevalence(Lt, strength=0), Lt)
+        show('un-attenuated at train prevalence 0.15, default prior', em_prevalence(Lt, centre=centre), Lt)
+        show('two fixed kernel densities, ML weight', np.clip(kde_mixture(Lu, y, L), 1e-4, 1 - 1e-4))
+        Ls = L + np.median(Lu) - np.median(L); show('test LLRs shifted to the train median, default prior', em_prevalence(Ls, centre=centre), Ls)
         show('at the true prevalence', truth.mean(0)); show('LLR x 2, at the true prevalence', truth.mean(0), 2*L)
