@@ -23,8 +23,9 @@ from .field import make_field
 
 # %% auto #0
 __all__ = ['test_table', 'postprocess', 'learning_check', 'reference_scores', 'run_stage', 'other_priors', 'template_table',
-           'template_step', 'default_rounds', 'run_pipeline', 'stage_table', 'plot_stages', 'plot_detections',
-           'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline', 'rfcx_demo']
+           'template_step', 'with_labels', 'self_labels', 'default_rounds', 'run_pipeline', 'stage_table',
+           'plot_stages', 'plot_detections', 'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline',
+           'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
@@ -100,11 +101,12 @@ def run_stage(data:RFCxData, # the run's data
               prev=None, # the previous stage's folder (None: stage 1, trained on TP/FP only)
               round_idx:int=0, # the pseudo-label round (ignored for stage 1)
               progress:bool=True,
+              train_data:RFCxData|None=None, # the data to train on (default `data`): `with_labels`' copy for a self-training stage
              )->tuple: # (window table, test clip table, out-of-fold train clip table, metrics row)
     "Train (or resume) one stage in `out/name`, score its windows, write `predictions/{name}.csv`."
     out = Path(out); sd = out/name
     if progress: print(f"== {name}", flush=True)
-    folds = train_folds(data, cfg, sd, progress=progress) if prev is None else \
+    folds = train_folds(ifnone(train_data, data), cfg, sd, progress=progress) if prev is None else \
             pseudo_round(data, cfg, prev, sd, round_idx=round_idx, progress=progress)
     w = stage_windows(data, sd, progress=progress)
     raw, oof = test_table(data, clip_probs(w[w.split=='test'], data.classes)), clip_probs(w[(w.split=='train') & w.oof], data.classes)
@@ -181,6 +183,42 @@ def template_step(data:RFCxData, # the run's data
                 calibrated_on='TP clips against all other clips (positives only)' if pu else 'TP against FP clips')
     return (lambda d: bl(d, tt, w)), info, [row]
 
+# %% ../nbs/10_pipeline.ipynb #a10b6f4f
+import copy
+
+def with_labels(data:RFCxData, # the run's data
+                rows:pd.DataFrame, # label rows to add (LABEL_COLS)
+               )->RFCxData:
+    "A copy of `data` whose labels include `rows` (for training only: the evidence is still fitted on `data`'s own)."
+    d = copy.copy(data); d.labels = pd.concat([data.labels, rows[LABEL_COLS]], ignore_index=True)
+    d.__dict__.pop('_templates', None); return d  # its template-matched positives (`fold_items`) include the new rows'
+
+def self_labels(data:RFCxData, # the run's data
+                out, # the run folder: post.json (rewritten later) and the template bank; self_labels.csv is cached there
+                windows:pd.DataFrame, # the last stage's window table (`stage_windows`)
+                raw:pd.DataFrame, # its test clip probabilities
+                oof:pd.DataFrame, # its out-of-fold train clip probabilities
+                lab:pd.DataFrame, # `clip_labels` of `oof`
+                n:int, # boxes to take
+                progress:bool=True,
+               )->pd.DataFrame: # TP label rows (LABEL_COLS), one per box
+    "Self-training labels: the `n` unlabelled train windows the stage's evidence is surest of, spread over the species (`13_review.choose_boxes`), each boxed at its best template match (`call_boxes`)."
+    fn = Path(out)/'self_labels.csv'
+    if not fn.exists():
+        from rfcx_nbdev.review import review_candidates, window_evidence, choose_boxes, call_boxes, _class_bands
+        to, _ = template_table(data, out, oof, raw, progress)
+        atomic_write(Path(out)/'post.json', json.dumps(evidence_post(oof.values, lab.values, to), indent=1))  # what `window_evidence` reads
+        cand = window_evidence(out, review_candidates(windows, data.labels, data.classes), data.cache, data.classes, data.cache.cfg.fps)
+        known = data.labels[data.labels.kind.isin(['tp', 'fp'])].cls.value_counts().to_dict()
+        ch = call_boxes(choose_boxes(cand, n, data.classes, known, confident=1.), data.cache.cfg)
+        band = _class_bands(data.labels, data.classes); lo, hi = (np.array([band.get(int(c), (np.nan, np.nan))[i] for c in ch.cls]) for i in (0, 1))
+        rows = pd.DataFrame(dict(recording_id=ch.recording_id.astype(str).values, cls=ch.cls.astype(int).values, t_min=ch.t_min.values, t_max=ch.t_max.values,
+                                 f_min=np.where(np.isnan(ch.f_min.values), lo, ch.f_min.values), f_max=np.where(np.isnan(ch.f_max.values), hi, ch.f_max.values),
+                                 target=1., weight=1., kind='tp'))
+        atomic_write(fn, rows.to_csv(index=False, float_format='%.6g'))
+    return pd.read_csv(fn, dtype={'recording_id': str})
+
+
 # %% ../nbs/10_pipeline.ipynb #00cafc5a
 def default_rounds(cfg:TrainConfig, # the run's configuration
                    blend='auto', # the template weight (`template_step`)
@@ -213,9 +251,15 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     atomic_write(out/'errors.csv', data.errors.to_csv(index=False))
     if len(data.errors): print(f"{len(data.errors)} unreadable recording(s), listed in {out/'errors.csv'}", file=sys.stderr)
     stages, rows, prev = [('stage1', None)] + [(f'round{r}', r) for r in range(1, rounds+1)], [], None
+    scfg = replace(cfg, self_boxes=0)  # each stage trains alike with or without self-training (its folder can be reused)
     for name, r in stages:
-        w, raw, oof, row = run_stage(data, cfg, out, name, prev, r, progress); rows.append(row); prev = out/name
-    lab = clip_labels(oof, data.labels, data.classes); chk = learning_check(oof, data, labels=lab)
+        w, raw, oof, row = run_stage(data, scfg, out, name, prev, r, progress); rows.append(row); prev = out/name
+    lab = clip_labels(oof, data.labels, data.classes)
+    if cfg.self_boxes > 0 and str(prior) == 'evidence' and (lab.values == 1).any():  # self-training: boxes chosen by the evidence with templates (then used or not: --blend)
+        sl = self_labels(data, out, w, raw, oof, lab, cfg.self_boxes, progress)
+        name = 'self1'; w, raw, oof, row = run_stage(data, scfg, out, name, None, 0, progress, train_data=with_labels(data, sl))
+        rows.append(row); prev = out/name; lab = clip_labels(oof, data.labels, data.classes)  # the evidence is fitted on the given labels only
+    chk = learning_check(oof, data, labels=lab)
     if chk['warning']: print(f"WARNING: {chk['warning']}", file=sys.stderr)
     ev = str(prior) == 'evidence' and (lab.values == 1).any()  # the evidence posterior needs TP clips to fit on; else the odds kind's mix
     odds = 'mix' if str(prior) == 'evidence' else prior  # the odds kind: the submission when asked for, else on the record
@@ -319,6 +363,9 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           *([f"**Warning.** {w}", ""] if (w := rep.get('learning', {}).get('warning')) else []), stage_table(rep), "",
           *([f"Reviewed rows used (`13_review`): {r['n_rows']} ({r['n_tp']} TP, {r['n_fp']} FP) from {', '.join(f'`{f}`' for f in r['folders'])}.", ""]
             if (r := rep.get('reviews')) and r.get('n_rows') else []),
+          *([f"Self-training (`self_boxes`): {k} boxes that the evidence of `{rep['stages'][0]['stage']}` was surest of, in unlabelled train windows "
+             f"(`{Path(rep['run'])/'self_labels.csv'}`), were TP rows of stage `self1`, trained again; the evidence is fitted on the given labels alone.", ""]
+            if any(r['stage'] == 'self1' for r in rep['stages']) and (k := len(pd.read_csv(out/'self_labels.csv'))) else []),
           *([f"Post-processing: the evidence posterior (`08_postproc.evidence_post`) on {' and '.join(pp['features'])}: each test clip's likelihood ratio "
              f"(slopes {', '.join(f'{v:.2f}' for v in pp['slopes'])}, fitted on the out-of-fold clips' known labels) times the species' test prevalence, "
              "estimated by EM on the test clips" + (f" (mean abs error against the truth's frequencies {pp['prior_mae']:.3f}, Spearman {pp['prior_spearman']:.2f})" if 'prior_mae' in pp else '') + ". "

@@ -75,6 +75,7 @@ class TrainConfig:
     template_k:int=0 # >0: up to this many template matches of each class's TP boxes per recording become positives (`template_labels`)
     template_thr:float=0.7 # lowest normalised cross-correlation of a template match
     template_weight:float=0.5 # loss weight of a template match
+    self_boxes:int=0 # >0: self-training (`10_pipeline.self_labels`): the unlabelled train windows the last stage's evidence is surest of, this many, boxed at their template match, become TP rows of a stage trained again
 
     def __post_init__(self):
         "Refuse an unknown loss name (it would otherwise train with BCE silently)."
@@ -459,8 +460,12 @@ def final_stage(run)->Path:
     "The folder whose fold models `run` means: `run` itself if it holds fold*/model.pth, else its last finished stage."
     run = Path(run)
     if any(run.glob('fold*/model.pth')): return run
-    done = [d for d in run.glob('*') if (d/'folds.csv').exists() and (d.name == 'stage1' or (d.name.startswith('round') and d.name[5:].isdigit()))]
-    return max(done, key=lambda d: 0 if d.name == 'stage1' else int(d.name[5:]), default=run)
+    done = [d for d in run.glob('*') if (d/'folds.csv').exists() and _stage_rank(d.name) is not None]
+    return max(done, key=lambda d: _stage_rank(d.name), default=run)
+
+def _stage_rank(name:str)->int|None:
+    "Order of a pipeline's stage folders: stage1, round1, round2, ..., then self1 (self-training, `10_pipeline`); None: not a stage."
+    return 0 if name == 'stage1' else int(name[5:]) if name.startswith('round') and name[5:].isdigit() else 10**6 if name == 'self1' else None
 
 def load_models(run, # run folder (config.json, fold*/model.pth), or a pipeline run folder (its last finished stage)
                 device=None, # default: `default_device()`
