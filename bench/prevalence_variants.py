@@ -15,7 +15,12 @@ rates, N/2 clips) and not adopted, re-scored on a pipeline run's last stage (mod
   ratio to the train clips' mean), maximum-likelihood EM and the default prior;
 - a mixture with fixed components: each species' LLR standardised by its unlabelled train clips, two kernel densities
   pooled over species (unlabelled train clips, TP clips), the test weight per species by maximum likelihood;
-- the test LLRs shifted by the median difference to the train clips' (a train-test shift taken as one offset), default prior.
+- the test LLRs shifted by the median difference to the train clips' (a train-test shift taken as one offset), default prior;
+- Elkan and Noto's positive-unlabelled correction: c, the mean fitted P(labelled | x) of the TP clips (pooled over
+  species), turns it into P(present | x) = P(labelled | x) / c; the likelihood ratio at the train clips' mean of that,
+  then maximum-likelihood EM or the default prior;
+- the species' intercepts shrunk towards a shared one (the one-hot columns scaled by 0.1 in the L2-penalised fit);
+- the prevalence as the label-rate centre times one level, the level by maximum likelihood (one parameter, not K).
 Each line gives the output's test LWLRAP; "at the true prevalence" is the roof of any estimate on that evidence.
 Needs the run's data folder with truth; trains nothing.
   python bench/prevalence_variants.py RUN [RUN ...]"""
@@ -86,6 +91,25 @@ def unattenuated(L, pi_tr=.15)->np.ndarray:
     "Present-against-absent log likelihood ratios from ratios to the train clips' mean (exp L), at an assumed train prevalence."
     q = np.clip(np.exp(L)*pi_tr, 1e-6, .999); return _logit(q) - _logit(pi_tr)
 
+def elkan_noto(fo, ft, pu)->np.ndarray:
+    "Test log likelihood ratios, present against absent, from the TP-against-all fit corrected by its labelling rate c."
+    f = evidence_fit(fo, pu); w, b = np.asarray(f['slopes']), np.asarray(f['intercept'])
+    go, gt = expit(_evidence(fo) @ w + b), expit(_evidence(ft) @ w + b); c = go[pu == 1].mean()
+    po, pt = (np.clip(g/c, 1e-4, 1 - 1e-4) for g in (go, gt)); return _logit(pt) - _logit(po.mean(0))
+
+def pooled_intercepts(fo, ft, pu, g=.1)->np.ndarray:
+    "Test log likelihood ratios of `evidence_fit` with the species' one-hot columns scaled by g (a stronger pull to a shared intercept)."
+    from sklearn.linear_model import LogisticRegression
+    X, Xt = _evidence(fo), _evidence(ft); M, K, F = X.shape; r, c = np.nonzero(np.ones_like(pu, bool))
+    lr = LogisticRegression(max_iter=2000).fit(np.concatenate([X[r, c], g*np.eye(K)[c]], 1), pu[r, c])
+    w = lr.coef_[0]; b = g*w[F:] + lr.intercept_[0]; return Xt @ w[:F] + b - _logit(expit(X @ w[:F] + b).mean(0))
+
+def centre_level(L, centre, lo=1e-4)->np.ndarray:
+    "The prevalence as centre x one level, the level maximising the test clips' likelihood."
+    c = np.asarray(centre)/np.mean(centre)
+    def nll(a): pi = np.clip(np.exp(a)*c, lo, 1 - lo); return -np.logaddexp(np.log(pi)[None] + L, np.log1p(-pi)[None]).sum()
+    return np.clip(np.exp(minimize_scalar(nll, bounds=(np.log(lo), -np.log(c.max())), method='bounded').x)*c, lo, 1 - lo)
+
 def kde_mixture(Lo, y, Lt)->np.ndarray:
     "Per species, the maximum-likelihood weight of two fixed densities (kernel estimates pooled over species, standardised by the unlabelled train clips)."
     pos = y == 1; K = Lo.shape[1]
@@ -123,4 +147,8 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         show('un-attenuated at train prevalence 0.15, default prior', em_prevalence(Lt, centre=centre), Lt)
         show('two fixed kernel densities, ML weight', np.clip(kde_mixture(Lu, y, L), 1e-4, 1 - 1e-4))
         Ls = L + np.median(Lu) - np.median(L); show('test LLRs shifted to the train median, default prior', em_prevalence(Ls, centre=centre), Ls)
+        Le = elkan_noto(fo, ft, pu); show('Elkan-Noto correction, ML EM', em_prevalence(Le, strength=0), Le)
+        show('Elkan-Noto correction, default prior', em_prevalence(Le, centre=centre), Le)
+        Lg = pooled_intercepts(fo, ft, pu); show('intercepts pulled to a shared one (x0.1), default prior', em_prevalence(Lg, centre=centre), Lg)
+        show('label-rate centre x one ML level', centre_level(L, centre))
         show('at the true prevalence', truth.mean(0)); show('LLR x 2, at the true prevalence', truth.mean(0), 2*L)
