@@ -259,6 +259,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         sl = self_labels(data, out, w, raw, oof, lab, cfg.self_boxes, progress)
         name = 'self1'; w, raw, oof, row = run_stage(data, scfg, out, name, None, 0, progress, train_data=with_labels(data, sl))
         rows.append(row); prev = out/name; lab = clip_labels(oof, data.labels, data.classes)  # the evidence is fitted on the given labels only
+    elif cfg.self_boxes > 0: warnings.warn(f"self_boxes={cfg.self_boxes}: self-training needs the evidence posterior (prior='evidence') and TP labels; skipped")
     chk = learning_check(oof, data, labels=lab)
     if chk['warning']: print(f"WARNING: {chk['warning']}", file=sys.stderr)
     ev = str(prior) == 'evidence' and (lab.values == 1).any()  # the evidence posterior needs TP clips to fit on; else the odds kind's mix
@@ -363,7 +364,7 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
           *([f"**Warning.** {w}", ""] if (w := rep.get('learning', {}).get('warning')) else []), stage_table(rep), "",
           *([f"Reviewed rows used (`13_review`): {r['n_rows']} ({r['n_tp']} TP, {r['n_fp']} FP) from {', '.join(f'`{f}`' for f in r['folders'])}.", ""]
             if (r := rep.get('reviews')) and r.get('n_rows') else []),
-          *([f"Self-training (`self_boxes`): {k} boxes that the evidence of `{rep['stages'][0]['stage']}` was surest of, in unlabelled train windows "
+          *([f"Self-training (`self_boxes`): {k} boxes that the evidence of the stage before `self1` was surest of, in unlabelled train windows "
              f"(`{Path(rep['run'])/'self_labels.csv'}`), were TP rows of stage `self1`, trained again; the evidence is fitted on the given labels alone.", ""]
             if any(r['stage'] == 'self1' for r in rep['stages']) and (k := len(pd.read_csv(out/'self_labels.csv'))) else []),
           *([f"Post-processing: the evidence posterior (`08_postproc.evidence_post`) on {' and '.join(pp['features'])}: each test clip's likelihood ratio "
