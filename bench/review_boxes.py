@@ -20,9 +20,9 @@ from rfcx_nbdev.metrics import lwlrap
 from rfcx_nbdev.postproc import evidence_post, evidence_llr, evidence_features, evidence_posterior, apply_post
 from common import run_data, stage_clips, known_auc
 
-def figures(data, raw, oof, labels, cache_data, truth)->dict:
-    "Templates of `labels`' TP rows scored on the run's clips, then the evidence post-processing fitted on `labels`."
-    ts = template_scores(cache_data.cache, labels, list(oof.index) + list(raw.index), data.folds.to_dict(), data.classes, progress=False)
+def figures(data, raw, oof, labels, cache_data, truth, templates=None)->dict:
+    "Templates of `labels`' TP rows (or of `templates`') scored on the run's clips, then the evidence post-processing fitted on `labels`."
+    ts = template_scores(cache_data.cache, labels if templates is None else templates, list(oof.index) + list(raw.index), data.folds.to_dict(), data.classes, progress=False)
     to, tt = ts.loc[oof.index, oof.columns].values, ts.loc[raw.index, raw.columns].values
     post = evidence_post(oof.values, clip_labels(oof, labels, data.classes).values, to)
     L = evidence_llr(evidence_features(raw.values, tt), post)
@@ -45,4 +45,6 @@ def main(data:str, # dataset folder with truth
             rev = Path(t)/'rev'; suggest(data, run, rev, n=n, cache=cache, sheets=False, box=box); a = simulate_review(rev, data)
             dr = RFCxData(dd, c.spec_cfg, cache_dir=cache or Path(run)/'cache', n_folds=c.n_folds, seed=c.seed, reviews=[rev]).build_cache(progress=False)
             f = figures(d0, raw, oof, dr.labels, dr, truth)
+            g = figures(d0, raw, oof, dr.labels, dr, truth, templates=d0.labels) if box == 'call' else None
         print(f"{f'+ {n} reviewed, box={box!r}':34s} {a['present']:3d} present; templates' test AUC {f['auc']:.3f}, output {f['output']:.4f}, at the true prevalence {f['roof']:.4f}", flush=True)
+        if g: print(f"{'  the same, not as templates':34s} {'':14s} templates' test AUC {g['auc']:.3f}, output {g['output']:.4f}, at the true prevalence {g['roof']:.4f}", flush=True)

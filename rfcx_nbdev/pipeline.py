@@ -146,7 +146,7 @@ def template_table(data:RFCxData, # the run's data
     "Template scores of the OOF train and the test clips (`01_data.template_scores`: a clip never matched against its own fold's boxes), computed once per run."
     fn, bf = Path(out)/'template_scores.csv', Path(out)/'templates.npz'
     if not (fn.exists() and bf.exists()):
-        ts = template_scores(data.cache, data.labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress, save=bf)
+        ts = template_scores(data.cache, data.given_labels, list(oof.index) + list(data.test_ids_ok), data.folds.to_dict(), data.classes, progress=progress, save=bf)
         atomic_write(fn, ts.to_csv(float_format='%.6g'))
     ts = pd.read_csv(fn, dtype={'recording_id':str}).set_index('recording_id')  # what a resumed run reads: the same numbers either way
     return tuple(ts.reindex(d.index)[d.columns].values for d in (oof, raw))
@@ -164,7 +164,7 @@ def template_step(data:RFCxData, # the run's data
     "Template scores of every recording, their calibration on the OOF clips' known labels, and the template weight."
     l = labels.values
     if not (l == 1).any():  # no OOF clip with a TP row: nothing to calibrate on, nor to pick the weight with
-        return noop, dict(weight=0., blend=str(blend), calibration=None, search=[], n_templates=int((data.labels.kind=='tp').sum()),
+        return noop, dict(weight=0., blend=str(blend), calibration=None, search=[], n_templates=int((data.given_labels.kind=='tp').sum()),
                           note='no out-of-fold clip with a TP row: templates off'), []
     pu = not (l == 0).any()  # positives only (Raven tables without negatives): the unlabelled clips count as absent
     to, tt = template_table(data, out, oof, raw, progress)
@@ -179,7 +179,7 @@ def template_step(data:RFCxData, # the run's data
     best = next(r for r in search if r['weight'] == w)
     row = dict(stage=f'{name} + templates (w={w:g})', oof_tp_lwlrap=best['oof_tp_lwlrap'], test_lwlrap=best['test_lwlrap'])
     if 'train' in data.truth: row['oof_train_lwlrap'] = truth_lwlrap(bl(oof, to, w), data.truth['train'])
-    info = dict(weight=w, blend=str(blend), calibration=ab, search=search, n_templates=int((data.labels.kind=='tp').sum()),
+    info = dict(weight=w, blend=str(blend), calibration=ab, search=search, n_templates=int((data.given_labels.kind=='tp').sum()),
                 calibrated_on='TP clips against all other clips (positives only)' if pu else 'TP against FP clips')
     return (lambda d: bl(d, tt, w)), info, [row]
 
@@ -194,7 +194,7 @@ def with_labels(data:RFCxData, # the run's data
     d.__dict__.pop('_templates', None); return d  # its template-matched positives (`fold_items`) include the new rows'
 
 def self_labels(data:RFCxData, # the run's data
-                out, # the run folder: post.json (rewritten later) and the template bank; self_labels.csv is cached there
+                out, # the run folder: its template bank; self_labels.csv is cached there
                 windows:pd.DataFrame, # the last stage's window table (`stage_windows`)
                 raw:pd.DataFrame, # its test clip probabilities
                 oof:pd.DataFrame, # its out-of-fold train clip probabilities
@@ -207,8 +207,8 @@ def self_labels(data:RFCxData, # the run's data
     if not fn.exists():
         from rfcx_nbdev.review import review_candidates, window_evidence, choose_boxes, call_boxes, _class_bands
         to, _ = template_table(data, out, oof, raw, progress)
-        atomic_write(Path(out)/'post.json', json.dumps(evidence_post(oof.values, lab.values, to), indent=1))  # what `window_evidence` reads
-        cand = window_evidence(out, review_candidates(windows, data.labels, data.classes), data.cache, data.classes, data.cache.cfg.fps)
+        cand = window_evidence(out, review_candidates(windows, data.labels, data.classes), data.cache, data.classes, data.cache.cfg.fps,
+                               post=evidence_post(oof.values, lab.values, to))  # the stage's evidence, fitted on the given labels
         known = data.labels[data.labels.kind.isin(['tp', 'fp'])].cls.value_counts().to_dict()
         ch = call_boxes(choose_boxes(cand, n, data.classes, known, confident=1.), data.cache.cfg)
         band = _class_bands(data.labels, data.classes); lo, hi = (np.array([band.get(int(c), (np.nan, np.nan))[i] for c in ch.cls]) for i in (0, 1))

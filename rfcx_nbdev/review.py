@@ -343,12 +343,15 @@ def window_evidence(run, # a pipeline run folder: post.json (`08_postproc.eviden
                     cache, # spectrograms of the candidates' recordings (`recording_id` -> (n_mels, T))
                     classes, # `Classes` of `cand.cls`
                     fps:float, # spectrogram frames a second
+                    post:dict=None, # an evidence fit to weigh them with (`evidence_post`) instead of the run's post.json (its bank still: templates.npz)
                    )->pd.DataFrame|None: # `cand` with p the evidence, and its best match: m_t0, m_t1 (s; NaN: none), m_r0, m_r1 (mel rows); None where the run has no evidence fit with templates
     "Each candidate as the run's evidence fit weighs it: sigmoid(slopes . (logit of its window's p, its species' best template match in the window) + the species' intercept); and where that match lies."
     from rfcx_nbdev.inference import _post  # what `rfcx_predict` reads of a run: post.json and, where its evidence has templates, the bank
     from rfcx_nbdev.postproc import _logit
+    from rfcx_nbdev.templates import TemplateBank
     from scipy.special import expit
-    post, bank = _post(run, 'run')
+    if post is None: post, bank = _post(run, 'run')
+    else: bank = TemplateBank.load(Path(run)/'templates.npz') if 'templates' in post.get('features', ()) else None
     if post is None or post.get('method') != 'evidence' or bank is None: return None
     sp, z, tj, t0 = as_classes(classes).species[cand.cls.values.astype(int)], np.full(len(cand), np.nan), np.full(len(cand), -1), np.full(len(cand), -1)
     for rid, ix in cand.groupby('recording_id', sort=False).indices.items():

@@ -245,6 +245,13 @@ def _add_reviews(self:RFCxData, reviews):
 def n_reviewed(self:RFCxData)->int: "Reviewed rows among the labels."; return len(self.reviewed)
 
 @patch(as_prop=True)
+def given_labels(self:RFCxData)->pd.DataFrame:
+    "The labels less the reviewed rows: the data folder's own boxes (`10_pipeline`'s templates are made of these)."
+    if not len(self.reviewed): return self.labels
+    rv = self.labels.merge(self.reviewed[LABEL_COLS].drop_duplicates(), on=list(LABEL_COLS), how='left', indicator=True)['_merge'].values == 'both'
+    return self.labels[~rv].reset_index(drop=True)
+
+@patch(as_prop=True)
 def review_info(self:RFCxData)->dict:
     "The review folders and the reviewed rows used (`review.review_record`: folders, n_rows, n_tp, n_fp, key)."
     from rfcx_nbdev.review import review_record
