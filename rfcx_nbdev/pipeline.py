@@ -254,11 +254,11 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     scfg = replace(cfg, self_boxes=0)  # each stage trains alike with or without self-training (its folder can be reused)
     for name, r in stages:
         w, raw, oof, row = run_stage(data, scfg, out, name, prev, r, progress); rows.append(row); prev = out/name
-    lab = clip_labels(oof, data.labels, data.classes)
+    lab = clip_labels(oof, data.given_labels, data.classes)  # the post-processing is fitted on the data folder's own labels, not on reviewed boxes (below)
     if cfg.self_boxes > 0 and str(prior) == 'evidence' and (lab.values == 1).any():  # self-training: boxes chosen by the evidence with templates (then used or not: --blend)
         sl = self_labels(data, out, w, raw, oof, lab, cfg.self_boxes, progress)
         name = 'self1'; w, raw, oof, row = run_stage(data, scfg, out, name, None, 0, progress, train_data=with_labels(data, sl))
-        rows.append(row); prev = out/name; lab = clip_labels(oof, data.labels, data.classes)  # the evidence is fitted on the given labels only
+        rows.append(row); prev = out/name; lab = clip_labels(oof, data.given_labels, data.classes)  # the evidence is fitted on the given labels only
     elif cfg.self_boxes > 0: warnings.warn(f"self_boxes={cfg.self_boxes}: self-training needs the evidence posterior (prior='evidence') and TP labels; skipped")
     chk = learning_check(oof, data, labels=lab)
     if chk['warning']: print(f"WARNING: {chk['warning']}", file=sys.stderr)
