@@ -20,7 +20,11 @@ rates, N/2 clips) and not adopted, re-scored on a pipeline run's last stage (mod
   species), turns it into P(present | x) = P(labelled | x) / c; the likelihood ratio at the train clips' mean of that,
   then maximum-likelihood EM or the default prior;
 - the species' intercepts shrunk towards a shared one (the one-hot columns scaled by 0.1 in the L2-penalised fit);
-- the prevalence as the label-rate centre times one level, the level by maximum likelihood (one parameter, not K).
+- the prevalence as the label-rate centre times one level, the level by maximum likelihood (one parameter, not K);
+- adjusted classify and count (Forman's median sweep, the quantification literature's standard): at thresholds on the
+  evidence (the 50th..95th percentiles of the train clips without a TP row), the share of test clips above, less the
+  false-positive rate, over the true-positive rate less it (rates pooled over species: TP clips, clips without a TP row;
+  or per species), the median over thresholds, floored at 0.005.
 Each line gives the output's test LWLRAP; "at the true prevalence" is the roof of any estimate on that evidence.
 Needs the run's data folder with truth; trains nothing.
   python bench/prevalence_variants.py RUN [RUN ...]"""
@@ -118,6 +122,19 @@ def kde_mixture(Lo, y, Lt)->np.ndarray:
     l = (np.log(f1(Ut.ravel()) + 1e-12) - np.log(f0(Ut.ravel()) + 1e-12)).reshape(Ut.shape)
     return np.array([expit(minimize_scalar(lambda a: -np.logaddexp(log_expit(a) + l[:, k], log_expit(-a)).sum(), bounds=(-9, 9), method='bounded').x) for k in range(K)])
 
+def acc(Lo, y, Lt, per=False, qs=np.linspace(.5, .95, 10), floor=.005)->np.ndarray:
+    "Adjusted classify and count on the evidence: (test share above t - FPR(t)) / (TPR(t) - FPR(t)), the median over thresholds t."
+    K, ests = Lo.shape[1], []
+    for q in qs:
+        neg, pos = Lo[y != 1], Lo[y == 1]
+        if per:
+            t = np.array([np.quantile(Lo[y[:, k] != 1, k], q) for k in range(K)])
+            f = np.array([(Lo[y[:, k] != 1, k] > t[k]).mean() for k in range(K)])
+            r = np.array([(Lo[y[:, k] == 1, k] > t[k]).mean() if (y[:, k] == 1).any() else (pos > np.quantile(neg, q)).mean() for k in range(K)])
+        else: t = np.full(K, np.quantile(neg, q)); f, r = np.full(K, (neg > t[0]).mean()), np.full(K, (pos > t[0]).mean())
+        ests.append(((Lt > t).mean(0) - f) / np.maximum(r - f, .05))
+    return np.clip(np.median(ests, 0), floor, 1 - floor)
+
 @call_parse
 def main(runs:Param("pipeline run folders on synthetic data (report.json, template_scores.csv, stage windows)", str, nargs='+')):
     for run in map(Path, runs):
@@ -151,4 +168,5 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         show('Elkan-Noto correction, default prior', em_prevalence(Le, centre=centre), Le)
         Lg = pooled_intercepts(fo, ft, pu); show('intercepts pulled to a shared one (x0.1), default prior', em_prevalence(Lg, centre=centre), Lg)
         show('label-rate centre x one ML level', centre_level(L, centre))
+        show('adjusted classify and count, pooled rates', acc(Lu, pu, L)); show('adjusted classify and count, per species', acc(Lu, pu, L, per=True))
         show('at the true prevalence', truth.mean(0)); show('LLR x 2, at the true prevalence', truth.mean(0), 2*L)
