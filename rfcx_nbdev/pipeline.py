@@ -17,15 +17,15 @@ from .metrics import lwlrap
 from .train import *
 from .core import *
 from .pseudo import *
-from .postproc import rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
+from .postproc import prevalence_check, rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
 from .synth import make_synth
 from .field import make_field
 
 # %% auto #0
 __all__ = ['test_table', 'postprocess', 'learning_check', 'reference_scores', 'run_stage', 'other_priors', 'template_table',
            'template_step', 'with_labels', 'self_labels', 'default_rounds', 'run_pipeline', 'stage_table',
-           'plot_stages', 'plot_detections', 'write_report', 'score_submission', 'rfcx_score', 'rfcx_pipeline',
-           'rfcx_demo']
+           'plot_stages', 'plot_detections', 'run_warnings', 'write_report', 'score_submission', 'rfcx_score',
+           'rfcx_pipeline', 'rfcx_demo']
 
 # %% ../nbs/10_pipeline.ipynb #d65853be
 def test_table(data:RFCxData, probs:pd.DataFrame)->pd.DataFrame:
@@ -285,7 +285,9 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
             final.loc[ok] = apply_post(raw.values[ok], post, s_t, prevalence='run')  # what `rfcx_predict` does to them, at the prevalence just estimated
             rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))
         info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
+                    prevalence_warning=prevalence_check(post['prevalence'], int(ok.sum())),  # `08_postproc`: collapsed, the scores are no probabilities
                     odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
+    if info.get('prevalence_warning'): print(f"WARNING: {info['prevalence_warning']}", file=sys.stderr)
     atomic_write(out/'post.json', json.dumps(post, indent=1))
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6g'))
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
@@ -346,6 +348,10 @@ def plot_detections(data:RFCxData, windows:pd.DataFrame, rid:str, thresh:float=0
     return ax
 
 # %% ../nbs/10_pipeline.ipynb #88213858
+def run_warnings(rep:dict)->list:
+    "The plain warnings of a run's report: the models near chance (`learning_check`), the prevalence estimate collapsed (`08_postproc.prevalence_check`)."
+    return [w for w in ((rep.get('learning') or {}).get('warning'), (rep.get('postprocess') or {}).get('prevalence_warning')) if w]
+
 def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     "report.json, report.md and the two plots."
     out = Path(out)
@@ -361,7 +367,7 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     md = [f"# rfcx-nbdev run report", "", f"data: `{rep['data']}` ({rep['n_train']} train / {rep['n_test']} test recordings, "
           f"{rep['n_unreadable']} unreadable), preset arch `{rep['config']['arch']}`, {rep['config']['n_folds']} folds x "
           f"{rep['config']['epochs']} epochs, {rep['seconds']:.0f} s", "",
-          *([f"**Warning.** {w}", ""] if (w := rep.get('learning', {}).get('warning')) else []), stage_table(rep), "",
+          *[l for w in run_warnings(rep) for l in (f"**Warning.** {w}", "")], stage_table(rep), "",
           *([f"Reviewed rows used (`13_review`): {r['n_rows']} ({r['n_tp']} TP, {r['n_fp']} FP) from {', '.join(f'`{f}`' for f in r['folders'])}.", ""]
             if (r := rep.get('reviews')) and r.get('n_rows') else []),
           *([f"Self-training (`self_boxes`): {k} boxes that the evidence of the stage before `self1` was surest of, in unlabelled train windows "
@@ -435,7 +441,7 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
     kw = {k:v for k,v in dict(epochs=epochs, arch=arch, weights=weights, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
     rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, progress=not quiet, reviews=reviews, **kw)
     print(stage_table(rep))
-    if rep['learning']['warning']: print(f"WARNING: {rep['learning']['warning']}")
+    for w in run_warnings(rep): print(f"WARNING: {w}")
     print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")
 
 @call_parse
@@ -456,5 +462,5 @@ def rfcx_demo(out:str='rfcx_demo', # output folder (data/ and run/)
     print(f"data: {ds} ({time.time()-t0:.0f} s)", flush=True)
     rep = run_pipeline(ds, out/'run', None, rounds=rounds, seed=seed, n_folds=n_folds, epochs=epochs, progress=not quiet)
     print(stage_table(rep))
-    if rep['learning']['warning']: print(f"WARNING: {rep['learning']['warning']}")
+    for w in run_warnings(rep): print(f"WARNING: {w}")
     print(f"total {time.time()-t0:.0f} s; report: {out/'run'/'report.md'}; submission: {out/'run'/'submission.csv'}")

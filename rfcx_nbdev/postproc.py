@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
            'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend', 'evidence_fit',
-           'evidence_llr', 'em_prevalence', 'evidence_posterior', 'evidence_features', 'evidence_post', 'apply_post']
+           'evidence_llr', 'em_prevalence', 'evidence_posterior', 'evidence_features', 'evidence_post',
+           'prevalence_check', 'apply_post']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -307,6 +308,18 @@ def evidence_post(oof, # (M, K) out-of-fold clip probabilities of the labelled t
     y = np.where(np.asarray(labels, dtype=np.float64) == 1, 1., 0.)  # a site's absent clips look like all the others, not like the detector's hard FP ones
     centre = ((y.sum(0) + .5) / len(y)).tolist()  # the species' label rates at the site (half a label each: none is 0), the prevalence prior's centre
     return dict(method='evidence', features=['models'] + ['templates']*(scores is not None), centre=centre, **evidence_fit(evidence_features(oof, scores), y, C))
+
+# %% ../nbs/08_postproc.ipynb #ea2163aa
+def prevalence_check(prevalence, # (K,) estimated prevalence of each species (`em_prevalence`)
+                     n:int, # clips it was estimated on
+                    )->str|None: # a plain warning, or None
+    "A plain warning when the prevalence estimate collapsed: on average under one of the `n` clips per species."
+    pi = np.asarray(prevalence, dtype=np.float64)
+    if n < 1 or not len(pi) or pi.mean()*n >= 1: return None
+    return (f"The test-prevalence estimate collapsed: on average {pi.mean()*n:.2g} of the {n} test clips per species (the largest "
+            f"estimate {pi.max():.2g}). The test clips' evidence sits below what the labelled train clips showed, so EM finds almost "
+            "no species present. The scores still rank the clips and the species, but they are not probabilities of presence: "
+            "do not read them against a threshold such as 0.5.")
 
 # %% ../nbs/08_postproc.ipynb #bb296e56
 def apply_post(p, # (N, K) the models' clip probabilities
