@@ -281,6 +281,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         for s_o, s_t in ((None, None),) + (((to, tt[ok]),) if to is not None else ()):
             post = evidence_post(oof.values, lab.values, s_o)
             post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post), centre=post['centre']).tolist()  # the test clips' own (one site)
+            post['n_clips'] = int(ok.sum())  # the clips it was estimated on (`rfcx_predict --prevalence run` checks it: `08_postproc.prevalence_check`)
             final = pd.DataFrame(0., index=raw.index, columns=raw.columns)
             final.loc[ok] = apply_post(raw.values[ok], post, s_t, prevalence='run')  # what `rfcx_predict` does to them, at the prevalence just estimated
             rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))
