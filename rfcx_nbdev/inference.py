@@ -552,11 +552,12 @@ def predict_folder(
         sc = None if bank is None else bank.scores(np.stack(pks, 1))
         from rfcx_nbdev.postproc import apply_post
         pv = prevalence if prevalence != 'auto' else 'em' if len(clips) >= 20 and sh is None else 'run'  # a shard is part of a site
-        if post == 'run' and pp.get('method') == 'evidence':  # a collapsed prevalence estimate: the scores are no probabilities (`08_postproc.prevalence_check`)
+        if post == 'run' and pp.get('method') == 'evidence':  # the prevalence applied, estimated once; collapsed, the scores are no probabilities (`08_postproc.prevalence_check`)
             from rfcx_nbdev.postproc import evidence_llr, evidence_features, em_prevalence, prevalence_check
-            w = (prevalence_check(em_prevalence(evidence_llr(evidence_features(clips.values, sc if 'templates' in pp['features'] else None), pp), centre=pp.get('centre')), len(clips))
-                 if pv == 'em' else prevalence_check(pp['prevalence'], pp.get('n_clips', 0)))
-            if w: warnings.warn(w)
+            pi, n = ((em_prevalence(evidence_llr(evidence_features(clips.values, sc if 'templates' in pp['features'] else None), pp), centre=pp.get('centre')), len(clips))
+                     if pv == 'em' else (pp['prevalence'], pp.get('n_clips', 0)))
+            if w := prevalence_check(pi, n): warnings.warn(w)
+            pv = pi
         clips = pd.DataFrame(apply_post(clips.values, pp, sc, prior=post == 'run', prevalence=pv), index=clips.index, columns=clips.columns)
     atomic_write(out_csv, clips.reset_index().to_csv(index=False, float_format='%.6g'))
     atomic_write(errors_csv, pd.DataFrame(errs, columns=['file','recording_id','reason']).to_csv(index=False))
