@@ -254,15 +254,20 @@ def evidence_fit(feats, # (M, K, F) evidence of the out-of-fold train clips per 
                  labels, # (M, K) their known labels: 1 (a TP row), 0 (FP rows only), NaN (unknown)
                  C:float=1., # inverse L2 strength
                 )->dict: # slopes (F,), intercept (K,), logit_rho (K,): the fit's mean log-odds on each species' labelled clips
-    "One logistic regression of the known labels on the evidence: slopes shared by every species, an intercept each."
+    "One logistic regression of the known labels on the evidence: slopes shared by every species (none below 0), an intercept each."
     X, y = _evidence(feats), np.asarray(labels, dtype=np.float64)
     M, K, F = X.shape; r, c = np.nonzero(~np.isnan(y))
     if len(np.unique(y[r, c])) < 2: raise ValueError("evidence_fit: the known labels need both a 1 and a 0")
-    lr = LogisticRegression(C=C, max_iter=1000).fit(np.concatenate([X[r, c], np.eye(K)[c]], 1), y[r, c])
-    w = lr.coef_[0]; b = w[F:] + lr.intercept_[0]
-    z = X @ w[:F] + b
+    keep, w = np.ones(F, bool), np.zeros(F)
+    while True:  # a feature whose slope comes out negative (evidence that counts against presence) is dropped, and the rest refitted
+        lr = LogisticRegression(C=C, max_iter=1000).fit(np.concatenate([X[r, c][:, keep], np.eye(K)[c]], 1), y[r, c])
+        w[:] = 0; w[keep] = lr.coef_[0][:keep.sum()]
+        if (w >= 0).all(): break
+        keep &= w >= 0
+    b = lr.coef_[0][keep.sum():] + lr.intercept_[0]
+    z = X @ w + b
     rho = np.array([_sig(z[~np.isnan(y[:, k]), k]).mean() if (~np.isnan(y[:, k])).any() else _sig(z[:, k]).mean() for k in range(K)])
-    return dict(slopes=w[:F].tolist(), intercept=b.tolist(), logit_rho=_logit(rho).tolist())
+    return dict(slopes=w.tolist(), intercept=b.tolist(), logit_rho=_logit(rho).tolist())
 
 def evidence_llr(feats, # (N, K, F) evidence of new clips, as in `evidence_fit`
                  fit:dict, # `evidence_fit` output

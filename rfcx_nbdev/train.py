@@ -120,7 +120,7 @@ def check_config(path, # the run folder's config.json
 
 # %% ../nbs/06_train.ipynb #f151855b
 PRESETS = dict(
-    cpu=dict(arch='resnet18', epochs=20, round_epochs=5, bs=32, lr=1e-3, crop_len=5.12, n_folds=3, loss='bce', pool='max', p_drop=0.,
+    cpu=dict(arch='resnet10t', epochs=25, round_epochs=5, bs=32, lr=1e-3, crop_len=5.12, n_folds=3, loss='bce', pool='max', p_drop=0.,
              unknown_weight=0.2, bg_frac=0.3, pl_pos_thr=0.9, template_k=3,
              spec=asdict(SpecConfig(sr=32000, n_fft=2048, hop=1024, n_mels=64, band_floor=True))),
     gpu=dict(arch='resnet34', epochs=30, round_epochs=15, bs=32, lr=1e-3, crop_len=10.24, n_folds=5,
