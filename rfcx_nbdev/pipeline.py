@@ -17,7 +17,7 @@ from .metrics import lwlrap
 from .train import *
 from .core import *
 from .pseudo import *
-from .postproc import prevalence_check, rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
+from .postproc import prevalence_check, weight_check, rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
 from .synth import make_synth
 from .field import make_field
 
@@ -287,8 +287,10 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
             rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))
         info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
                     prevalence_warning=prevalence_check(post['prevalence'], int(ok.sum())),  # `08_postproc`: collapsed, the scores are no probabilities
+                    weight_warning=weight_check(post),  # `08_postproc`: evidence the fit gave no weight (the models, at few labels)
                     odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
-    if info.get('prevalence_warning'): print(f"WARNING: {info['prevalence_warning']}", file=sys.stderr)
+    for k in ('prevalence_warning', 'weight_warning'):
+        if info.get(k): print(f"WARNING: {info[k]}", file=sys.stderr)
     atomic_write(out/'post.json', json.dumps(post, indent=1))
     atomic_write(out/'submission.csv', final.to_csv(float_format='%.6g'))
     if 'test' in data.truth:  # the estimated prior against the test truth's frequencies
@@ -350,8 +352,9 @@ def plot_detections(data:RFCxData, windows:pd.DataFrame, rid:str, thresh:float=0
 
 # %% ../nbs/10_pipeline.ipynb #88213858
 def run_warnings(rep:dict)->list:
-    "The plain warnings of a run's report: the models near chance (`learning_check`), the prevalence estimate collapsed (`08_postproc.prevalence_check`)."
-    return [w for w in ((rep.get('learning') or {}).get('warning'), (rep.get('postprocess') or {}).get('prevalence_warning')) if w]
+    "The plain warnings of a run's report: the models near chance (`learning_check`), the prevalence estimate collapsed (`08_postproc.prevalence_check`), evidence given no weight (`08_postproc.weight_check`)."
+    pp = rep.get('postprocess') or {}
+    return [w for w in ((rep.get('learning') or {}).get('warning'), pp.get('prevalence_warning'), pp.get('weight_warning')) if w]
 
 def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
     "report.json, report.md and the two plots."

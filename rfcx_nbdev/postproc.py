@@ -6,7 +6,7 @@
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
            'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend', 'evidence_fit',
            'evidence_llr', 'em_prevalence', 'evidence_posterior', 'evidence_features', 'evidence_post',
-           'prevalence_check', 'apply_post']
+           'prevalence_check', 'weight_check', 'apply_post']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -325,6 +325,20 @@ def prevalence_check(prevalence, # (K,) estimated prevalence of each species (`e
             f"estimate {pi.max():.2g}). The test clips' evidence sits below what the labelled train clips showed, so EM finds almost "
             "no species present. The scores still rank the clips and the species, but they are not probabilities of presence: "
             "do not read them against a threshold such as 0.5.")
+
+# %% ../nbs/08_postproc.ipynb #db31d8bd
+def weight_check(post:dict, # a run's evidence post-processing (`evidence_post`)
+                )->str|None: # a plain warning, or None
+    "A plain warning naming the evidence that `evidence_fit` gave no weight (its slope came out below 0 and was dropped)."
+    if post.get('method') != 'evidence': return None
+    zero = [f for f, w in zip(post['features'], post['slopes']) if w <= 0]
+    if not zero: return None
+    kept = [f for f in post['features'] if f not in zero]
+    what = {'models': "the models' scores", 'templates': "the template matches"}
+    return (f"The post-processing gave {' and '.join(what.get(f, f) for f in zero)} no weight: fitted on the out-of-fold clips' known "
+            f"labels{' beside ' + ' and '.join(what.get(f, f) for f in kept) if kept else ''}, they did not count towards presence, so "
+            "they were dropped. The output rests on " + (' and '.join(what.get(f, f) for f in kept) + " and the estimated prevalence" if kept else "the estimated prevalence alone")
+            + (": nothing the models learned reaches it." if 'models' in zero else "."))
 
 # %% ../nbs/08_postproc.ipynb #bb296e56
 def apply_post(p, # (N, K) the models' clip probabilities
