@@ -550,7 +550,8 @@ def predict_folder(
     if pp is not None and len(clips):
         if bank is not None and bank.species_cols != list(clips.columns): raise ValueError(f"{run}/templates.npz: species {bank.species_cols} differ from the models' {list(clips.columns)}")
         sc = None if bank is None else bank.scores(np.stack(pks, 1))
-        from rfcx_nbdev.postproc import apply_post
+        from rfcx_nbdev.postproc import apply_post, weight_check
+        if w := weight_check(pp): warnings.warn(w)  # evidence the run's fit gave no weight: the output rests on the rest (`08_postproc.weight_check`)
         pv = prevalence if prevalence != 'auto' else 'em' if len(clips) >= 20 and sh is None else 'run'  # a shard is part of a site
         if post == 'run' and pp.get('method') == 'evidence':  # the prevalence applied, estimated once; collapsed, the scores are no probabilities (`08_postproc.prevalence_check`)
             from rfcx_nbdev.postproc import evidence_llr, evidence_features, em_prevalence, prevalence_check
