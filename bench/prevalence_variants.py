@@ -24,7 +24,14 @@ rates, N/2 clips) and not adopted, re-scored on a pipeline run's last stage (mod
 - adjusted classify and count (Forman's median sweep, the quantification literature's standard): at thresholds on the
   evidence (the 50th..95th percentiles of the train clips without a TP row), the share of test clips above, less the
   false-positive rate, over the true-positive rate less it (rates pooled over species: TP clips, clips without a TP row;
-  or per species), the median over thresholds, floored at 0.005.
+  or per species), the median over thresholds, floored at 0.005;
+- the method of moments: each species' mean test LLR against its train clips' without a TP row (taken as absent less an
+  assumed train prevalence of 0.15 of present ones, their mean LLR that of the TP clips), over the gap between present
+  and absent pooled over species; floored at 0.05 (2026-12-07);
+- cross-talk (a multi-label black-box shift estimate, after Lipton et al. 2018): each species' template score regressed
+  on every species' TP indicator (ridge 1, the train clips), so a species' score may rise with another's presence; the
+  test means then solved for the prevalences in [0, 1] and one train level in [0, 0.5] (bounded least squares, each
+  species weighted by its standard error); floored at 0.02 (2026-12-07).
 Each line gives the output's test LWLRAP; "at the true prevalence" is the roof of any estimate on that evidence.
 Needs the run's data folder with truth; trains nothing.
   python bench/prevalence_variants.py RUN [RUN ...]"""
@@ -135,6 +142,24 @@ def acc(Lo, y, Lt, per=False, qs=np.linspace(.5, .95, 10), floor=.005)->np.ndarr
         ests.append(((Lt > t).mean(0) - f) / np.maximum(r - f, .05))
     return np.clip(np.median(ests, 0), floor, 1 - floor)
 
+def moments(Lo, y, Lt, r=.15, floor=.05)->np.ndarray:
+    "Method of moments: (mean test LLR - absent mean) / (present - absent mean, pooled over species); the absent mean from the clips without a TP row, less `r` of present ones."
+    K = Lo.shape[1]; tp = y == 1
+    mU = np.array([Lo[~tp[:, k], k].mean() for k in range(K)]); m1 = np.array([Lo[tp[:, k], k].mean() if tp[:, k].any() else np.nan for k in range(K)])
+    m0 = (mU - r*np.nan_to_num(m1, nan=np.nanmean(m1)))/(1 - r)
+    return np.clip(np.nan_to_num((Lt.mean(0) - m0)/np.nanmean(m1 - m0), nan=floor), floor, 1 - floor)
+
+def crosstalk(to, y, tt, lam=1., floor=.02)->np.ndarray:
+    "Template scores as a linear function of every species' presence (ridge on the TP indicators), the test means solved for the prevalences and one train level."
+    from scipy.optimize import lsq_linear
+    to, tt = np.nan_to_num(to), np.nan_to_num(tt); Y = (y == 1).astype(float); M, K = Y.shape
+    X = np.concatenate([np.ones((M, 1)), Y], 1); P = lam*np.eye(K + 1); P[0, 0] = 0
+    B = np.linalg.solve(X.T @ X + P, X.T @ to); a, G = B[0], B[1:]
+    se = tt.std(0)/np.sqrt(len(tt)) + .02
+    A = np.concatenate([G.T, -G.sum(0)[:, None]], 1)/se[:, None]
+    s = lsq_linear(A, (tt.mean(0) - a)/se, bounds=(np.zeros(K + 1), np.r_[np.ones(K), .5]))
+    return np.clip(s.x[:K], floor, 1 - floor)
+
 @call_parse
 def main(runs:Param("pipeline run folders on synthetic data (report.json, template_scores.csv, stage windows)", str, nargs='+')):
     for run in map(Path, runs):
@@ -169,4 +194,6 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         Lg = pooled_intercepts(fo, ft, pu); show('intercepts pulled to a shared one (x0.1), default prior', em_prevalence(Lg, centre=centre), Lg)
         show('label-rate centre x one ML level', centre_level(L, centre))
         show('adjusted classify and count, pooled rates', acc(Lu, pu, L)); show('adjusted classify and count, per species', acc(Lu, pu, L, per=True))
+        show('method of moments (train prevalence 0.15, floor 0.05)', moments(Lu, pu, L))
+        show('cross-talk of the template scores (BBSE), floor 0.02', crosstalk(to, y, tt))
         show('at the true prevalence', truth.mean(0)); show('LLR x 2, at the true prevalence', truth.mean(0), 2*L)

@@ -490,7 +490,7 @@ def predict_folder(
     engine:str='auto', # 'onnx' (`OnnxRun`: CPU, full clip, the run's models), 'torch' (GPU, sliding, given `models`), 'auto': onnx where it applies
     threads:int=None, # ONNX Runtime threads (default: all cores but one; with `dask`, one per worker)
     post:str='run', # a pipeline run folder's post-processing (`08_postproc.apply_post`): 'run' (as its submission), 'templates' (without the run's prior: the evidence's likelihood ratio, or the odds kind's blend alone), 'none' (the models' scores)
-    prevalence:str='auto', # the evidence posterior's prevalence: 'em' (estimated on these recordings: one site), 'run' (the run's test prevalence), 'auto' (em from 20 recordings, unless sharded)
+    prevalence:str='auto', # the evidence posterior's prevalence: 'em' (estimated on these recordings: one site), 'run' (the run's test prevalence), 'auto' (em from 20 recordings, unless sharded), or a file (`08_postproc.read_prevalence`: a filled checklist, or one row of shares; the same for every shard)
     resume:bool=False, # keep each recording's results in `parts_dir(out_csv)` and skip those already there (`rfcx_predict`: on); else a temporary folder
     shard=None, # 'i/n' or (i, n): only the i-th (0-based) of n contiguous parts of the recordings (`shard_ids`)
     dask=None, # score on Dask workers (ONNX engine): 'local' (a `LocalCluster`), a scheduler address, or a `distributed.Client`
@@ -500,12 +500,16 @@ def predict_folder(
     "Score every audio file, one part file each; bad files are skipped and reported, everything else is predicted and merged."
     t0 = time.perf_counter()
     pp, bank = _post(run, post); sh = _shard(shard)
-    if prevalence not in ('auto', 'em', 'run'): raise ValueError(f"prevalence must be 'auto', 'em' or 'run', got {prevalence!r}")
+    if prevalence not in ('auto', 'em', 'run'):
+        if not Path(prevalence).is_file(): raise ValueError(f"prevalence must be 'auto', 'em', 'run' or a prevalence file (a filled checklist), got {prevalence!r}: no such file")
+        if post != 'run' or pp is None or pp.get('method') != 'evidence': raise ValueError(f"prevalence {prevalence}: a prevalence file sets the evidence posterior of a pipeline run (post='run'), and {run} with post={post!r} has none")
     if dask is not None:
         if _engine(engine, device, models, full_clip) != 'onnx': raise ValueError("dask scores with the ONNX engine: on the CPU, full clips, the run's own models")
         if cache_dir is not None: raise ValueError("dask: the workers compute the spectrograms; a cache_dir does not go with dask")
     s = _scorer(run, engine, device, models, full_clip, win_s, hop_s, ifnone(threads, 1) if dask is not None else threads, cache_dir)
     cl = s.classes
+    if prevalence not in ('auto', 'em', 'run'): from rfcx_nbdev.postproc import read_prevalence
+    known = None if prevalence in ('auto', 'em', 'run') else read_prevalence(prevalence, cl.species_cols)  # a bad file stops here, before any scoring
     if isinstance(bands, (str, Path, pd.DataFrame)): bands = class_bands(pd.read_csv(bands) if not isinstance(bands, pd.DataFrame) else bands)
     out_csv = Path(out_csv); errors_csv = Path(ifnone(errors_csv, out_csv.with_name(out_csv.stem+'_errors.csv')))
     ids, paths, errs = _recordings(audio, order)
@@ -555,10 +559,11 @@ def predict_folder(
         pv = prevalence if prevalence != 'auto' else 'em' if len(clips) >= 20 and sh is None else 'run'  # a shard is part of a site
         if post == 'run' and pp.get('method') == 'evidence':  # the prevalence applied, estimated once; collapsed, the scores are no probabilities (`08_postproc.prevalence_check`)
             from rfcx_nbdev.postproc import evidence_llr, evidence_features, em_prevalence, prevalence_check
-            pi, n = ((em_prevalence(evidence_llr(evidence_features(clips.values, sc if 'templates' in pp['features'] else None), pp), centre=pp.get('centre')), len(clips))
-                     if pv == 'em' else (pp['prevalence'], pp.get('n_clips', 0)))
-            if w := prevalence_check(pi, n): warnings.warn(w)
-            pv = pi
+            if known is None:
+                pi, n = ((em_prevalence(evidence_llr(evidence_features(clips.values, sc if 'templates' in pp['features'] else None), pp), centre=pp.get('centre')), len(clips))
+                         if pv == 'em' else (pp['prevalence'], pp.get('n_clips', 0)))
+                if w := prevalence_check(pi, n): warnings.warn(w)
+            pv = pi if known is None else known  # the user's checklist or shares, as they are
         clips = pd.DataFrame(apply_post(clips.values, pp, sc, prior=post == 'run', prevalence=pv), index=clips.index, columns=clips.columns)
     atomic_write(out_csv, clips.reset_index().to_csv(index=False, float_format='%.6g'))
     atomic_write(errors_csv, pd.DataFrame(errs, columns=['file','recording_id','reason']).to_csv(index=False))
@@ -583,7 +588,7 @@ def rfcx_predict(
     engine:str='auto', # 'onnx' (fast CPU path), 'torch' (the fold models in torch) or 'auto'
     threads:int=None, # ONNX Runtime threads (default: all cores but one; with --dask, one per worker)
     post:str='run', # with a pipeline run folder: 'run' (its post-processing, as its submission), 'templates' (without the run's prior), 'none' (the models' scores)
-    prevalence:str='auto', # the species' prevalence for the evidence posterior: em (estimated on these recordings, as one site) | run (the run's test prevalence) | auto (em from 20 recordings, unless --shard)
+    prevalence:str='auto', # the species' prevalence for the evidence posterior: em (estimated on these recordings, as one site) | run (the run's test prevalence) | auto (em from 20 recordings, unless --shard) | FILE (a filled checklist, rfcx_checklist; or one row of shares)
     shard:str=None, # 'i/n': score the i-th (0-based) of n parts of the recordings into <out stem>.shard<i>of<n>.csv (one batch task per shard)
     dask:str=None, # 'local' (a Dask LocalCluster on this machine's cores) or a scheduler address: score on Dask workers (ONNX engine)
     workers:int=None, # with --dask local: worker processes (default: all cores)

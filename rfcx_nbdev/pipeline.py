@@ -17,7 +17,7 @@ from .metrics import lwlrap
 from .train import *
 from .core import *
 from .pseudo import *
-from .postproc import prevalence_check, weight_check, rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
+from .postproc import read_prevalence, prevalence_check, weight_check, rescale, mixture_rescale, template_fit, template_blend, platt_fit, evidence_post, evidence_features, evidence_llr, em_prevalence, apply_post
 from .synth import make_synth
 from .field import make_field
 
@@ -237,6 +237,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                  blend='auto', # template weight (`template_step`): 'auto' (picked by the headline on the OOF clips), a number in [0, 1], 0: off
                  progress:bool=True, # progress bars
                  reviews=None, # folder(s) of reviewed Raven tables (`13_review`: `rfcx_suggest`): Present 1 rows join the labels as TP, 0 as FP
+                 prevalence=None, # a prevalence file (`08_postproc.read_prevalence`: a filled checklist, `13_review.write_checklist`, or one row of shares): the evidence posterior uses it in place of EM's estimate, which the report keeps
                  **cfg_kw, # `TrainConfig` overrides
                 )->dict:
     "Run (or resume) the whole pipeline; returns the report dict."
@@ -245,6 +246,8 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     cfg = train_config(preset, **cfg_kw); rounds = ifnone(rounds, default_rounds(cfg, blend))  # bad settings or weights stop here, before OUT is made
     out.mkdir(parents=True, exist_ok=True)
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress)
+    if prevalence is not None and str(prior) != 'evidence': raise ValueError(f"prevalence {prevalence}: a prevalence file sets the evidence posterior's prevalence (prior='evidence'), not {prior!r}'s")
+    known = None if prevalence is None else read_prevalence(prevalence, data.classes.species_cols)  # a bad file stops here, before any training
     from rfcx_nbdev.review import check_reviews
     check_reviews(out, data)  # the same run folder never mixes two sets of reviews (RUN/reviews.json)
     cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here
@@ -280,13 +283,17 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
         ok = raw.index.isin(data.test_ids_ok)  # an unreadable recording stays at 0, out of the prevalence estimate
         for s_o, s_t in ((None, None),) + (((to, tt[ok]),) if to is not None else ()):
             post = evidence_post(oof.values, lab.values, s_o)
-            post['prevalence'] = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post), centre=post['centre']).tolist()  # the test clips' own (one site)
+            em = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post), centre=post['centre'])  # the test clips' own (one site)
             post['n_clips'] = int(ok.sum())  # the clips it was estimated on (`rfcx_predict --prevalence run` checks it: `08_postproc.prevalence_check`)
-            final = pd.DataFrame(0., index=raw.index, columns=raw.columns)
-            final.loc[ok] = apply_post(raw.values[ok], post, s_t, prevalence='run')  # what `rfcx_predict` does to them, at the prevalence just estimated
-            rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])})", test_lwlrap=_test_lwlrap(final, data)))
+            for pi, how in ((em, ''),) + (((known, f', prevalence from {Path(prevalence).name}'),) if known is not None else ()):  # EM's, then the user's
+                post['prevalence'] = np.asarray(pi, dtype=float).tolist()
+                final = pd.DataFrame(0., index=raw.index, columns=raw.columns)
+                final.loc[ok] = apply_post(raw.values[ok], post, s_t, prevalence='run')  # what `rfcx_predict` does to them, at that prevalence
+                rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])}){how}", test_lwlrap=_test_lwlrap(final, data)))
+        if known is not None: post['prevalence_file'] = str(prevalence)
         info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
-                    prevalence_warning=prevalence_check(post['prevalence'], int(ok.sum())),  # `08_postproc`: collapsed, the scores are no probabilities
+                    **({'prevalence_file': str(prevalence), 'em_prevalence': np.round(em, 6).tolist()} if known is not None else {}),
+                    prevalence_warning=prevalence_check(em, int(ok.sum())) if known is None else None,  # `08_postproc`: collapsed, the scores are no probabilities
                     weight_warning=weight_check(post),  # `08_postproc`: evidence the fit gave no weight (the models, at few labels)
                     odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
     for k in ('prevalence_warning', 'weight_warning'):
@@ -379,7 +386,8 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
             if any(r['stage'] == 'self1' for r in rep['stages']) and (k := len(pd.read_csv(out/'self_labels.csv'))) else []),
           *([f"Post-processing: the evidence posterior (`08_postproc.evidence_post`) on {' and '.join(pp['features'])}: each test clip's likelihood ratio "
              f"(slopes {', '.join(f'{v:.2f}' for v in pp['slopes'])}, fitted on the out-of-fold clips' known labels) times the species' test prevalence, "
-             "estimated by EM on the test clips" + (f" (mean abs error against the truth's frequencies {pp['prior_mae']:.3f}, Spearman {pp['prior_spearman']:.2f})" if 'prior_mae' in pp else '') + ". "
+             + (f"from `{pp['prevalence_file']}` (the user's, in place of EM's estimate; EM's is in report.json, `em_prevalence`)" if 'prevalence_file' in pp else "estimated by EM on the test clips")
+             + (f" (mean abs error against the truth's frequencies {pp['prior_mae']:.3f}, Spearman {pp['prior_spearman']:.2f})" if 'prior_mae' in pp else '') + ". "
              "The odds kind below is on the record.", ""] if (pp := rep['postprocess'])['prior'] == 'evidence' else []),
           f"Odds-scaling prior: `{(po := pp.get('odds', pp))['prior']}`." + (f" The mixture set the prior of {len(ms)} species ({', '.join(ms) or 'none'}; the mean prior the rest)."
                                                                    if (ms := po.get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors{' (each then blended with the templates the same way)' if 'templates' in rep['postprocess'] else ''}: {alt}." if alt else '')
@@ -440,10 +448,11 @@ def rfcx_pipeline(data:str, # dataset folder (Kaggle layout)
                   set:Param("any TrainConfig field: key=value ...", str, nargs='*')=None,
                   quiet:bool=False, # no progress (bars in a terminal, plain lines in a log): the stage table and warnings only
                   reviews:Param("folders of reviewed Raven tables (rfcx_suggest): Present 1 rows join the labels as TP rows, 0 as FP rows", str, nargs='*')=None,
+                  prevalence:str=None, # a prevalence file: a filled checklist (rfcx_checklist) or one row of shares; the evidence posterior uses it in place of EM's estimate
                  ):
     "Stage-1 training, pseudo-label rounds, test prediction, the evidence posterior (or odds-scaling and the template blend); writes OUT/submission.csv and a report."
     kw = {k:v for k,v in dict(epochs=epochs, arch=arch, weights=weights, n_folds=n_folds, seed=seed).items() if v is not None} | parse_set(set)
-    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, progress=not quiet, reviews=reviews, **kw)
+    rep = run_pipeline(data, out, preset, rounds=rounds, prior=prior, cache=cache, ceiling=ceiling, blend=blend, progress=not quiet, reviews=reviews, prevalence=prevalence, **kw)
     print(stage_table(rep))
     for w in run_warnings(rep): print(f"WARNING: {w}")
     print(f"{rep['seconds']:.0f} s; report: {Path(out)/'report.md'}; submission: {Path(out)/'submission.csv'}")

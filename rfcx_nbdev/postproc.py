@@ -6,7 +6,7 @@
 __all__ = ['odds_scale', 'prior_factor', 'em_prior', 'read_prior', 'detection_rate', 'rate_factor', 'mean_factor', 'platt_fit',
            'platt', 'rescale', 'mixture_fit', 'mixture_rescale', 'template_fit', 'template_blend', 'evidence_fit',
            'evidence_llr', 'em_prevalence', 'evidence_posterior', 'evidence_features', 'evidence_post',
-           'prevalence_check', 'weight_check', 'apply_post']
+           'prevalence_check', 'weight_check', 'checklist_prevalence', 'read_prevalence', 'apply_post']
 
 # %% ../nbs/08_postproc.ipynb #319f05e1
 from pathlib import Path
@@ -327,6 +327,9 @@ def prevalence_check(prevalence, # (K,) estimated prevalence of each species (`e
             "do not read them against a threshold such as 0.5.")
 
 # %% ../nbs/08_postproc.ipynb #db31d8bd
+_WHAT = {'models': "the models' scores", 'templates': "the template matches"}
+def _named(features): return ' and '.join(_WHAT.get(f, f) for f in features)
+
 def weight_check(post:dict, # a run's evidence post-processing (`evidence_post`)
                 )->str|None: # a plain warning, or None
     "A plain warning naming the evidence that `evidence_fit` gave no weight (its slope came out below 0 and was dropped)."
@@ -334,11 +337,43 @@ def weight_check(post:dict, # a run's evidence post-processing (`evidence_post`)
     zero = [f for f, w in zip(post['features'], post['slopes']) if w <= 0]
     if not zero: return None
     kept = [f for f in post['features'] if f not in zero]
-    what = {'models': "the models' scores", 'templates': "the template matches"}
-    return (f"The post-processing gave {' and '.join(what.get(f, f) for f in zero)} no weight: fitted on the out-of-fold clips' known "
-            f"labels{' beside ' + ' and '.join(what.get(f, f) for f in kept) if kept else ''}, they did not count towards presence, so "
-            "they were dropped. The output rests on " + (' and '.join(what.get(f, f) for f in kept) + " and the estimated prevalence" if kept else "the estimated prevalence alone")
-            + (": nothing the models learned reaches it." if 'models' in zero else "."))
+    rests = f"{_named(kept)} and the estimated prevalence" if kept else "the estimated prevalence alone"
+    return (f"The post-processing gave {_named(zero)} no weight: fitted on the out-of-fold clips' known labels"
+            f"{' beside ' + _named(kept) if kept else ''}, they did not count towards presence, so they were dropped. "
+            f"The output rests on {rests}" + (": nothing the models learned reaches it." if 'models' in zero else "."))
+
+
+# %% ../nbs/08_postproc.ipynb #8394ed55
+def checklist_prevalence(checklist:pd.DataFrame, # one row per recording listened to, a 1/0 column per species (1: heard)
+                         cols:list, # the species columns (`data.Classes.species_cols`)
+                        )->np.ndarray: # (K,) each species' share of the recordings, (heard + 1/2) / (recordings + 1)
+    "Each species' share of the checked recordings, a half added to each count: a species nobody heard in 10 recordings gets 1/22, not 0."
+    return (checklist[list(cols)].to_numpy(float).sum(0) + .5) / (len(checklist) + 1)
+
+def read_prevalence(path, # a filled checklist (`recording_id`, `file` if any, a 1/0 column per species) or one row of shares in [0, 1]
+                    cols:list, # the species columns (`data.Classes.species_cols`): s0, s1, ... or the species' names
+                   )->np.ndarray: # (K,) prevalence
+    "Read and check a prevalence the user knows (`checklist_prevalence` of a checklist, or the shares given); errors name the file, row and field."
+    path, cols = Path(path), [str(c) for c in cols]
+    if not path.is_file(): raise FileNotFoundError(f"prevalence file {path}: not found (a filled checklist or one row of shares)")
+    try: df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as e: raise ValueError(f"prevalence file {path}: not a readable CSV ({e})") from None
+    ck = 'recording_id' in df.columns
+    missing, other = [c for c in cols if c not in df.columns], [c for c in df.columns if c not in cols and not (ck and c in ('recording_id', 'file'))]
+    if missing: raise ValueError(f"prevalence file {path}: missing species column(s) {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''} (need {cols[0]} .. {cols[-1]})")
+    if other: raise ValueError(f"prevalence file {path}: column(s) {', '.join(other[:5])} are not species of the run (its species: {cols[0]} .. {cols[-1]})")
+    if not len(df): raise ValueError(f"prevalence file {path}: no rows")
+    if not ck and len(df) != 1: raise ValueError(f"prevalence file {path}: one row of shares expected, found {len(df)} rows (a checklist needs a recording_id column)")
+    if ck and df.recording_id.duplicated().any():
+        r = int(np.argmax(df.recording_id.duplicated())); raise ValueError(f"prevalence file {path}: row {r+1}, field recording_id: {df.recording_id[r]!r} is listed twice")
+    v = df[cols].apply(pd.to_numeric, errors='coerce').to_numpy(float)
+    ok = np.isin(v, (0., 1.)) if ck else np.isfinite(v) & (v >= 0) & (v <= 1)
+    if not ok.all():
+        r, c = np.argwhere(~ok)[0]
+        raise ValueError(f"prevalence file {path}: row {r+1}, field {cols[c]}: " + ("must be 1 (heard) or 0 (not heard)" if ck else "must be a share in [0, 1]")
+                         + f", got {df[cols[c]].iloc[r]!r}")
+    return checklist_prevalence(pd.DataFrame(v, columns=cols), cols) if ck else v[0]
+
 
 # %% ../nbs/08_postproc.ipynb #bb296e56
 def apply_post(p, # (N, K) the models' clip probabilities

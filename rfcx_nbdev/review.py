@@ -18,7 +18,7 @@ from .data import LABEL_COLS, AnnotationError, as_classes, _mel_centres
 __all__ = ['REVIEW_COLS', 'REVIEWS_JSON', 'class_label', 'class_labels', 'review_recording', 'read_review', 'read_reviews',
            'review_record', 'check_reviews', 'run_reviews', 'overlapping', 'review_candidates', 'choose_boxes',
            'write_review', 'contact_sheets', 'review_summary', 'window_evidence', 'call_boxes', 'suggest',
-           'rfcx_suggest', 'simulate_review']
+           'rfcx_suggest', 'simulate_review', 'write_checklist', 'rfcx_checklist']
 
 # %% ../nbs/13_review.ipynb #a93aaa40
 REVIEW_COLS = ['Selection','View','Channel','Begin Time (s)','End Time (s)','Low Freq (Hz)','High Freq (Hz)','Species','Score','Present']
@@ -473,3 +473,38 @@ def simulate_review(review, # folder of review tables (`suggest`)
         t.loc[blank, 'Present'] = [str(x) for x in v]; n += len(v); pos += sum(v)
         atomic_write(f, t.to_csv(sep='\t', index=False))
     return dict(answered=n, present=pos)
+
+# %% ../nbs/13_review.ipynb #339d0f80
+def write_checklist(run, # a trained run folder: its species are the checklist's columns
+                    audio, # the recordings to draw from: a folder (searched recursively), or a dataset folder (its test/ audio)
+                    out, # the checklist CSV to write (never over an existing one: it may hold answers)
+                    n:int=20, # recordings to draw
+                    seed:int=0, # seed of the draw
+                   )->pd.DataFrame: # the checklist written: recording_id, file, an empty column per species
+    "Draw `n` recordings at random and write a checklist for a person to fill: 1 where a species is heard, 0 where it is not."
+    from rfcx_nbdev.core import audio_files
+    from rfcx_nbdev.train import Run
+    out, audio = Path(out), Path(audio)
+    if n < 1: raise ValueError(f"n={n}: must be >= 1")
+    if out.exists(): raise FileExistsError(f"{out} already exists and may hold answers: fill it, or name another file")
+    if (audio/'test').is_dir(): audio = audio/'test'
+    files = audio_files(audio)
+    if not files: raise FileNotFoundError(f"no audio files under {audio}")
+    pick = sorted(np.random.default_rng(seed).choice(len(files), min(n, len(files)), replace=False))
+    cols = Run(run).classes.species_cols
+    ck = pd.DataFrame({'recording_id': [files[i].stem for i in pick], 'file': [str(files[i]) for i in pick], **{c: '' for c in cols}})
+    atomic_write(out, ck.to_csv(index=False))
+    return ck
+
+@call_parse
+def rfcx_checklist(run:str, # trained run folder (its species are the columns)
+                   audio:str, # recordings to draw from: a folder, or a dataset folder (its test audio)
+                   out:str, # the checklist CSV to write
+                   n:int=20, # recordings to draw
+                   seed:int=0, # seed of the draw
+                  ):
+    "Draw N recordings at random and write a checklist: a person marks 1 where a species is heard, 0 where not; then --prevalence OUT."
+    ck = write_checklist(run, audio, out, n, seed)
+    print(f"rfcx_checklist: {len(ck)} recordings x {ck.shape[1] - 2} species -> {out}. Listen to each recording and fill every cell with 1 "
+          f"(heard) or 0 (not heard), then pass --prevalence {out} to rfcx_predict or rfcx_pipeline.")
+
