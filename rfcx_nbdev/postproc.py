@@ -324,7 +324,8 @@ def prevalence_check(prevalence, # (K,) estimated prevalence of each species (`e
     return (f"The test-prevalence estimate collapsed: on average {pi.mean()*n:.2g} of the {n} test clips per species (the largest "
             f"estimate {pi.max():.2g}). The test clips' evidence sits below what the labelled train clips showed, so EM finds almost "
             "no species present. The scores still rank the clips and the species, but they are not probabilities of presence: "
-            "do not read them against a threshold such as 0.5.")
+            "do not read them against a threshold such as 0.5. A checklist of the species heard in a few recordings drawn at random "
+            "gives the prevalence directly: `rfcx_checklist`, then `--prevalence` (`rfcx_predict`, `rfcx_pipeline`).")
 
 # %% ../nbs/08_postproc.ipynb #db31d8bd
 _WHAT = {'models': "the models' scores", 'templates': "the template matches"}
