@@ -5,8 +5,8 @@ ticks the species heard in N test recordings drawn at random (the truth's clip l
 (`RUN/post.json` through `apply_post`, as `rfcx_predict --prevalence FILE` applies it), and the output is scored on the
 test recordings NOT in the checklist, beside EM's output, the constant ranking by the true test frequencies and the same
 evidence at the true prevalence, on the same recordings. Trains nothing; needs the run's data folder with truth.
-  python bench/checklist_prevalence.py RUN [RUN ...] [--n 5,10,20,40] [--draws 50]
-Prints mean +- sd over the draws per run and N, then the mean over runs."""
+  python bench/checklist_prevalence.py RUN [RUN ...] [--n 5,10,20,40] [--draws 50] [--plot FILE.png]
+Prints mean +- sd over the draws per run and N, then the mean over runs; --plot: test LWLRAP against N, each arm."""
 import json
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -39,7 +39,8 @@ def checklist_figures(run, ns, draws:int=50, seed:int=0)->dict:
 @call_parse
 def main(runs:Param("pipeline run folders on synthetic data (report.json, post.json, template_scores.csv, stage windows)", str, nargs='+'),
          n:Param("checklist sizes (recordings), comma-separated", str)='5,10,20,40',
-         draws:Param("random checklists per size", int)=50):
+         draws:Param("random checklists per size", int)=50,
+         plot:Param("write the figure (test LWLRAP against the checklist's size) here", str)=None):
     ns, allr = seed_list(n), {}
     for run in runs:
         f = checklist_figures(run, ns, draws); print(f"== {run}")
@@ -48,3 +49,12 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, post.j
     if len(runs) > 1:
         print(f"== mean +- sd over the {len(runs)} runs (each the mean of its {draws} draws)")
         for (k, arm), v in allr.items(): print(f"N={k:3d}  {arm:28s} {np.mean(v):.4f} +- {np.std(v):.4f}")
+    if plot:
+        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
+        for arm, st in zip(ARMS, ('o-', 's-', ':', '--')):
+            m = [np.mean(allr[(k, arm)]) for k in ns]; sd = [np.std(allr[(k, arm)]) for k in ns]
+            ax.errorbar(ns, m, yerr=sd, fmt=st, capsize=3, label=arm)
+        ax.set(xlabel='recordings in the checklist (N)', ylabel='test LWLRAP, the other recordings', xticks=ns,
+               title=f'{len(runs)} run(s), {draws} checklists each (sd over runs)')
+        ax.legend(fontsize=8); fig.tight_layout(); fig.savefig(plot); print(f"figure: {plot}")
