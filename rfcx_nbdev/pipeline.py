@@ -266,6 +266,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     chk = learning_check(oof, data, labels=lab)
     if chk['warning']: print(f"WARNING: {chk['warning']}", file=sys.stderr)
     ev = str(prior) == 'evidence' and (lab.values == 1).any()  # the evidence posterior needs TP clips to fit on; else the odds kind's mix
+    if known is not None and not ev: warnings.warn(f"prevalence {prevalence}: not used: the evidence posterior it sets needs TP clips to fit on, and there are none (the odds kind's mix instead)")
     odds = 'mix' if str(prior) == 'evidence' else prior  # the odds kind: the submission when asked for, else on the record
     final, info = postprocess(raw, oof, odds, lab)
     rows.append(dict(stage=f'{name} + odds ({info["prior"]})', test_lwlrap=_test_lwlrap(final, data)))
