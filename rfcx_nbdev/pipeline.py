@@ -248,6 +248,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress)
     if prevalence is not None and str(prior) != 'evidence': raise ValueError(f"prevalence {prevalence}: a prevalence file sets the evidence posterior's prevalence (prior='evidence'), not {prior!r}'s")
     known = None if prevalence is None else read_prevalence(prevalence, data.classes.species_cols)  # a bad file stops here, before any training
+    ck_ids = [] if prevalence is None else pd.read_csv(prevalence, dtype=str).get('recording_id', pd.Series(dtype=str)).tolist()  # a checklist's recordings
     from rfcx_nbdev.review import check_reviews
     check_reviews(out, data)  # the same run folder never mixes two sets of reviews (RUN/reviews.json)
     cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here
@@ -282,6 +283,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                 templates=dict(calibration=tm['calibration'], weight=tm['weight']) if tm.get('calibration') and tm['weight'] > 0 else None)
     if ev:  # models alone (what --blend 0 gives), then with the templates: the last is the submission
         ok = raw.index.isin(data.test_ids_ok)  # an unreadable recording stays at 0, out of the prevalence estimate
+        outside = {}  # with a checklist of test recordings: the output on the others, its prevalence and EM's
         for s_o, s_t in ((None, None),) + (((to, tt[ok]),) if to is not None else ()):
             post = evidence_post(oof.values, lab.values, s_o)
             em = em_prevalence(evidence_llr(evidence_features(raw.values[ok], s_t), post), centre=post['centre'])  # the test clips' own (one site)
@@ -291,9 +293,11 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
                 final = pd.DataFrame(0., index=raw.index, columns=raw.columns)
                 final.loc[ok] = apply_post(raw.values[ok], post, s_t, prevalence='run')  # what `rfcx_predict` does to them, at that prevalence
                 rows.append(dict(stage=f"{name} + evidence ({' + '.join(post['features'])}){how}", test_lwlrap=_test_lwlrap(final, data)))
+                outside[how and 'checklist' or 'em'] = _test_lwlrap(final.drop(index=ck_ids, errors='ignore'), data)  # the recordings whose answers did not set it
         if known is not None: post['prevalence_file'] = str(prevalence)
         info = dict(prior='evidence', target_prior=np.round(post['prevalence'], 4).tolist(), features=post['features'], slopes=post['slopes'],
                     **({'prevalence_file': str(prevalence), 'em_prevalence': np.round(em, 6).tolist()} if known is not None else {}),
+                    **({'checklist_outside': dict(n_recordings=int((~raw.index.isin(ck_ids)).sum()), **outside)} if 'test' in data.truth and (~raw.index.isin(ck_ids)).any() and ck_ids else {}),
                     prevalence_warning=prevalence_check(em, int(ok.sum())) if known is None else None,  # `08_postproc`: collapsed, the scores are no probabilities
                     weight_warning=weight_check(post),  # `08_postproc`: evidence the fit gave no weight (the models, at few labels)
                     odds={k: v for k, v in info.items() if k != 'templates'}, **({'templates': info['templates']} if 'templates' in info else {}))
@@ -389,7 +393,9 @@ def write_report(rep:dict, out, data:RFCxData, windows:pd.DataFrame):
              f"(slopes {', '.join(f'{v:.2f}' for v in pp['slopes'])}, fitted on the out-of-fold clips' known labels) times the species' test prevalence, "
              + (f"from `{pp['prevalence_file']}` (the user's, in place of EM's estimate; EM's is in report.json, `em_prevalence`)" if 'prevalence_file' in pp else "estimated by EM on the test clips")
              + (f" (mean abs error against the truth's frequencies {pp['prior_mae']:.3f}, Spearman {pp['prior_spearman']:.2f})" if 'prior_mae' in pp else '') + ". "
-             "The odds kind below is on the record.", ""] if (pp := rep['postprocess'])['prior'] == 'evidence' else []),
+             + (f"On the {co['n_recordings']} test recordings outside the checklist (its own set the prevalence): test LWLRAP {co['checklist']:.4f} "
+                f"at the checklist's prevalence, {co['em']:.4f} at EM's. " if (co := pp.get('checklist_outside')) else '')
+             + "The odds kind below is on the record.", ""] if (pp := rep['postprocess'])['prior'] == 'evidence' else []),
           f"Odds-scaling prior: `{(po := pp.get('odds', pp))['prior']}`." + (f" The mixture set the prior of {len(ms)} species ({', '.join(ms) or 'none'}; the mean prior the rest)."
                                                                    if (ms := po.get('mixture_species')) is not None else '') + (f" Test LWLRAP with the other priors{' (each then blended with the templates the same way)' if 'templates' in rep['postprocess'] else ''}: {alt}." if alt else '')
           + (f" Its target prior against the test truth's frequencies: mean abs error {pp['prior_mae']:.3f}, "
