@@ -30,9 +30,9 @@ def checklist_figures(run, ns, draws:int=50, seed:int=0)->dict:
     for n in ns:
         for _ in range(draws):
             s = rng.choice(N, n, replace=False); h = np.setdiff1d(np.arange(N), s); T = truth.values[h]
-            ck = checklist_prevalence(truth.iloc[s], truth.columns)
-            for arm, p in zip(ARMS, (em[h], apply_post(raw.values[h], post, None if tt is None else tt[h], prevalence=ck),
-                                     np.broadcast_to(truth.values.mean(0), T.shape), apply_post(raw.values[h], post, None if tt is None else tt[h], prevalence=truth.values.mean(0)))):
+            at = lambda pi: apply_post(raw.values[h], post, None if tt is None else tt[h], prevalence=pi)  # the run's post-processing at a prevalence
+            for arm, p in zip(ARMS, (em[h], at(checklist_prevalence(truth.iloc[s], truth.columns)),
+                                     np.broadcast_to(truth.values.mean(0), T.shape), at(truth.values.mean(0)))):
                 out.setdefault((n, arm), []).append(lwlrap(T, p))
     return out
 
