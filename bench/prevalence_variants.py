@@ -31,7 +31,10 @@ rates, N/2 clips) and not adopted, re-scored on a pipeline run's last stage (mod
 - cross-talk (a multi-label black-box shift estimate, after Lipton et al. 2018): each species' template score regressed
   on every species' TP indicator (ridge 1, the train clips), so a species' score may rise with another's presence; the
   test means then solved for the prevalences in [0, 1] and one train level in [0, 0.5] (bounded least squares, each
-  species weighted by its standard error); floored at 0.02 (2026-12-07).
+  species weighted by its standard error); floored at 0.02 (2026-12-07);
+- EM's values kept, their order changed (LWLRAP ranks species within a clip, so the order of the prevalences matters
+  most): by each species' mean likelihood ratio over the test clips, or by its share of test clips above the 90th
+  percentile of its train clips without a TP row; and the truth's order, the roof of any re-ordering (2026-12-07, later).
 Each line gives the output's test LWLRAP; "at the true prevalence" is the roof of any estimate on that evidence.
 Needs the run's data folder with truth; trains nothing.
   python bench/prevalence_variants.py RUN [RUN ...]"""
@@ -160,6 +163,10 @@ def crosstalk(to, y, tt, lam=1., floor=.02)->np.ndarray:
     s = lsq_linear(A, (tt.mean(0) - a)/se, bounds=(np.zeros(K + 1), np.r_[np.ones(K), .5]))
     return np.clip(s.x[:K], floor, 1 - floor)
 
+def reorder(pi, score)->np.ndarray:
+    "The values of `pi`, the largest given to the species with the highest `score`."
+    out = np.empty(len(pi)); out[np.argsort(score, kind='stable')] = np.sort(pi); return out
+
 @call_parse
 def main(runs:Param("pipeline run folders on synthetic data (report.json, template_scores.csv, stage windows)", str, nargs='+')):
     for run in map(Path, runs):
@@ -196,4 +203,8 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         show('adjusted classify and count, pooled rates', acc(Lu, pu, L)); show('adjusted classify and count, per species', acc(Lu, pu, L, per=True))
         show('method of moments (train prevalence 0.15, floor 0.05)', moments(Lu, pu, L))
         show('cross-talk of the template scores (BBSE), floor 0.02', crosstalk(to, y, tt))
+        em = em_prevalence(L, centre=centre); show("EM's values, ordered by the mean test likelihood ratio", reorder(em, np.exp(L).mean(0)))
+        q9 = np.array([np.quantile(Lu[y[:, k] != 1, k], .9) for k in range(L.shape[1])])
+        show("EM's values, ordered by test clips above 90% of non-TP", reorder(em, (L >= q9).mean(0)))
+        show("EM's values in the truth's order (a roof)", reorder(em, truth.mean(0)))
         show('at the true prevalence', truth.mean(0)); show('LLR x 2, at the true prevalence', truth.mean(0), 2*L)
