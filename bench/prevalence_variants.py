@@ -175,7 +175,7 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         pu = np.where(y == 1, 1., 0.); centre = evidence_post(oof.values, y)['centre']  # the default's centre, as the library computes it
         fo, ft = np.stack([_logit(oof.values), to], -1), np.stack([_logit(raw.values), tt], -1)
         L = evidence_llr(ft, evidence_fit(fo, pu)); print(f"== {run}")
-        print(f"{'default (label-rate centre, N/2)':50s} {lwlrap(truth, evidence_posterior(L, em_prevalence(L, centre=centre))):.4f}")
+        em = em_prevalence(L, centre=centre); print(f"{'default (label-rate centre, N/2)':50s} {lwlrap(truth, evidence_posterior(L, em)):.4f}")
         for name, c in (('mean centre', None), ('label-rate centre', centre)):
             s, _ = eb_strength(L, c)
             print(f"{f'empirical Bayes, {name} (picks N*{s:g})':50s} {lwlrap(truth, evidence_posterior(L, em_prevalence(L, strength=s, centre=c))):.4f}")
@@ -203,7 +203,7 @@ def main(runs:Param("pipeline run folders on synthetic data (report.json, templa
         show('adjusted classify and count, pooled rates', acc(Lu, pu, L)); show('adjusted classify and count, per species', acc(Lu, pu, L, per=True))
         show('method of moments (train prevalence 0.15, floor 0.05)', moments(Lu, pu, L))
         show('cross-talk of the template scores (BBSE), floor 0.02', crosstalk(to, y, tt))
-        em = em_prevalence(L, centre=centre); show("EM's values, ordered by the mean test likelihood ratio", reorder(em, np.exp(L).mean(0)))
+        show("EM's values, ordered by the mean test likelihood ratio", reorder(em, np.exp(L).mean(0)))
         q9 = np.array([np.quantile(Lu[y[:, k] != 1, k], .9) for k in range(L.shape[1])])
         show("EM's values, ordered by test clips above 90% of non-TP", reorder(em, (L >= q9).mean(0)))
         show("EM's values in the truth's order (a roof)", reorder(em, truth.mean(0)))
