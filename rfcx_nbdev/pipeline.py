@@ -247,8 +247,7 @@ def run_pipeline(data_dir, # dataset folder (Kaggle layout)
     out.mkdir(parents=True, exist_ok=True)
     data = RFCxData(data_dir, cfg.spec_cfg, cache_dir=ifnone(cache, out/'cache'), n_folds=cfg.n_folds, seed=cfg.seed, reviews=reviews).build_cache(progress)
     if prevalence is not None and str(prior) != 'evidence': raise ValueError(f"prevalence {prevalence}: a prevalence file sets the evidence posterior's prevalence (prior='evidence'), not {prior!r}'s")
-    known = None if prevalence is None else read_prevalence(prevalence, data.classes.species_cols)  # a bad file stops here, before any training
-    ck_ids = [] if prevalence is None else pd.read_csv(prevalence, dtype=str).get('recording_id', pd.Series(dtype=str)).tolist()  # a checklist's recordings
+    known, ck_ids = (None, []) if prevalence is None else read_prevalence(prevalence, data.classes.species_cols, recordings=True)  # a bad file stops here, before any training
     from rfcx_nbdev.review import check_reviews
     check_reviews(out, data)  # the same run folder never mixes two sets of reviews (RUN/reviews.json)
     cfg = check_config(out/'config.json', cfg.for_data(data))  # a re-run with other settings stops here

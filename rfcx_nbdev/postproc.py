@@ -61,14 +61,21 @@ def em_prior(p, # (N, K) test probabilities calibrated at `base_prior`
     return odds_scale(p, prior_factor(pi, b, eps)), pi
 
 # %% ../nbs/08_postproc.ipynb #8480d36f
+def _read_csv(path, # a CSV file the user gives
+              what:str, # what it is, for the errors ("prior file")
+              hint:str='', # said after "not found"
+              **kw, # to `pd.read_csv`
+             )->pd.DataFrame:
+    "Read a user's CSV file; a missing or unreadable one is an error naming it."
+    if not Path(path).is_file(): raise FileNotFoundError(f"{what} {path}: not found{hint}")
+    try: return pd.read_csv(path, **kw)
+    except Exception as e: raise ValueError(f"{what} {path}: not a readable CSV ({e})") from None
+
 def read_prior(path, # CSV with columns s0..s{K-1} and one row of priors in [0, 1]
                n_species:int=24, # K
               )->np.ndarray: # (K,) prior
     "Read and validate a prior CSV file."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"prior file {path}: not found")
-    try: df = pd.read_csv(path)
-    except Exception as e: raise ValueError(f"prior file {path}: not a readable CSV ({e})") from e
+    path = Path(path); df = _read_csv(path, 'prior file')
     cols = [f's{i}' for i in range(n_species)]
     missing = [c for c in cols if c not in df.columns]
     if missing: raise ValueError(f"prior file {path}: missing column(s) {', '.join(missing)} (need s0..s{n_species-1})")
@@ -353,12 +360,11 @@ def checklist_prevalence(checklist:pd.DataFrame, # one row per recording listene
 
 def read_prevalence(path, # a filled checklist (`recording_id`, `file` if any, a 1/0 column per species) or one row of shares in [0, 1]
                     cols:list, # the species columns (`data.Classes.species_cols`): s0, s1, ... or the species' names
-                   )->np.ndarray: # (K,) prevalence
+                    recordings:bool=False, # also return the checklist's recording ids (none for shares)
+                   )->np.ndarray: # (K,) prevalence; `recordings`: and the list of recording ids
     "Read and check a prevalence the user knows (`checklist_prevalence` of a checklist, or the shares given); errors name the file, row and field."
     path, cols = Path(path), [str(c) for c in cols]
-    if not path.is_file(): raise FileNotFoundError(f"prevalence file {path}: not found (a filled checklist or one row of shares)")
-    try: df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except Exception as e: raise ValueError(f"prevalence file {path}: not a readable CSV ({e})") from None
+    df = _read_csv(path, 'prevalence file', ' (a filled checklist or one row of shares)', dtype=str, keep_default_na=False)
     ck = 'recording_id' in df.columns
     missing, other = [c for c in cols if c not in df.columns], [c for c in df.columns if c not in cols and not (ck and c in ('recording_id', 'file'))]
     if missing: raise ValueError(f"prevalence file {path}: missing species column(s) {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''} (need {cols[0]} .. {cols[-1]})")
@@ -373,7 +379,8 @@ def read_prevalence(path, # a filled checklist (`recording_id`, `file` if any, a
         r, c = np.argwhere(~ok)[0]
         raise ValueError(f"prevalence file {path}: row {r+1}, field {cols[c]}: " + ("must be 1 (heard) or 0 (not heard)" if ck else "must be a share in [0, 1]")
                          + f", got {df[cols[c]].iloc[r]!r}")
-    return checklist_prevalence(pd.DataFrame(v, columns=cols), cols) if ck else v[0]
+    pi = checklist_prevalence(pd.DataFrame(v, columns=cols), cols) if ck else v[0]
+    return (pi, df.recording_id.tolist() if ck else []) if recordings else pi
 
 
 # %% ../nbs/08_postproc.ipynb #bb296e56
