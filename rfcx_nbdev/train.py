@@ -30,7 +30,7 @@ from .metrics import MaskedLWLRAP, MaskedAUC
 __all__ = ['PRESETS', 'TrainConfig', 'ConfigMismatch', 'check_config', 'default_preset', 'train_config', 'parse_set', 'RFCxData',
            'FillUnknown', 'rfcx_learner', 'Checkpoint', 'resume', 'setup_distrib', 'distrib_ctx', 'fold_items',
            'fold_dls', 'fit_fold', 'save_fold', 'train_fold', 'train_folds', 'final_stage', 'load_models', 'Run',
-           'rfcx_train']
+           'rfcx_train', 'ssl_views', 'nt_xent', 'ssl_pretrain', 'rfcx_pretrain']
 
 # %% ../nbs/06_train.ipynb #5998b406
 @dataclass
@@ -554,3 +554,106 @@ def rfcx_train(
     if rank_distrib(): return
     print(res.to_string(index=False))
     print(f"mean masked LWLRAP {res.masked_lwlrap.mean():.4f}, {time.time()-t0:.0f} s -> {out}")
+
+# %% ../nbs/06_train.ipynb #297e62ad
+def ssl_views(specs:list, # (M, T) spectrograms (float32 tensors) of the recordings to draw crops from
+              nf:int, # frames a crop
+              bs:int, # crops
+              shift:int=4, # mel rows a view moves up or down, at most (a caller's pitch)
+             )->tuple: # two (bs, 1, M, nf) views of the same `bs` crops
+    "Two views of `bs` random crops: each moved in pitch and time, a time and a mel-row mask, noise, level, and another recording's crop mixed in (its louder parts)."
+    def crop(s, n, t=None):
+        t = int(torch.randint(0, s.shape[1] - n + 1, ())) if t is None else t; return s[:, t:t+n]
+    x = torch.stack([crop(specs[int(i)], nf + 16) for i in torch.randint(0, len(specs), (bs,))])  # 16 spare frames: the time jitter
+    M, out = x.shape[1], []
+    for _ in range(2):
+        v = torch.stack([crop(xi, nf, int(torch.randint(0, 17, ()))) for xi in x])
+        k = torch.randint(-shift, shift + 1, (bs, 1))
+        v = v.gather(1, (torch.arange(M)[None] - k).clamp(0, M - 1)[..., None].expand(-1, -1, nf))  # row i takes row i-k
+        other = torch.stack([crop(specs[int(i)], nf) for i in torch.randint(0, len(specs), (bs,))])
+        v = torch.maximum(v, other - (.5 + 2*torch.rand(bs, 1, 1)))  # another soundscape, 0.5-2.5 sd quieter
+        v = v + .1*torch.randn_like(v) + (torch.rand(bs, 1, 1) - .5)
+        for i in range(bs):
+            w, h = int(torch.randint(1, max(2, nf//5), ())), int(torch.randint(1, max(2, M//8), ()))
+            t, m = int(torch.randint(0, nf - w + 1, ())), int(torch.randint(0, M - h + 1, ()))
+            v[i, :, t:t+w] = v[i].mean(); v[i, m:m+h] = v[i].mean()
+        out.append(v[:, None])
+    return tuple(out)
+
+def nt_xent(z1, z2, # (n, d) embeddings of the two views of n crops
+            tau:float=.2, # temperature
+           )->torch.Tensor:
+    "SimCLR's loss (NT-Xent): each view must pick its partner among the other 2n - 1 views."
+    z = torch.nn.functional.normalize(torch.cat([z1, z2]).float(), dim=1); n = len(z1)
+    sim = (z @ z.T / tau).fill_diagonal_(float('-inf'))
+    return torch.nn.functional.cross_entropy(sim, torch.cat([torch.arange(n, 2*n), torch.arange(n)]).to(z.device))
+
+
+# %% ../nbs/06_train.ipynb #315839d2
+def ssl_pretrain(data:RFCxData, # a built dataset: the audio of its train and test recordings (no labels are read)
+                 out, # the weights file to write (a `CoordModel`'s state dict: `--weights OUT`)
+                 cfg:TrainConfig, # the configuration whose trunk and spectrogram are pretrained
+                 steps:int=800, # optimiser steps (a re-run with more continues from OUT.ckpt)
+                 bs:int=48, # crops a step (2 bs views)
+                 lr:float=1e-3, # AdamW learning rate
+                 seed:int=42, # random seed
+                 every:int=50, # steps between checkpoints (OUT.ckpt: an interrupted run resumes there)
+                 progress:bool=True, # a progress bar
+                )->Path:
+    "Pretrain `cfg`'s trunk on the unlabelled audio (SimCLR on `ssl_views`, `nt_xent`) and write its weights to `out`."
+    out = Path(out); ck = out.with_name(out.name + '.ckpt'); dev = default_device()
+    ids = [p.stem for p in data.train_files] + [r for r, f in zip(data.test_ids, data.test_files) if f is not None]
+    specs = [torch.from_numpy(np.asarray(data.cache[r], dtype=np.float32)) for r in ids]
+    nf = cfg.spec_cfg.frames(cfg.crop_len)
+    if short := [r for r, s in zip(ids, specs) if s.shape[1] < nf + 16]:
+        raise ValueError(f"ssl_pretrain: recording {short[0]} is shorter than a crop of {cfg.crop_len} s (and 16 frames): use a shorter crop_len")
+    set_seed(seed, reproducible=True); model = cfg.model().to(dev)
+    emb = lambda v: model.trunk.forward_head(model.features(v), pre_logits=True)  # the pooled features the classifier reads
+    model.eval()
+    with torch.no_grad(): d = emb(torch.zeros(2, 1, cfg.spec_cfg.n_mels, nf, device=dev)).shape[1]  # eval mode: no BatchNorm statistics from it
+    proj = torch.nn.Sequential(torch.nn.Linear(d, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128)).to(dev)  # SimCLR's projection head
+    opt = torch.optim.AdamW([*model.parameters(), *proj.parameters()], lr=lr, weight_decay=1e-4)
+    key, step, losses = dict(arch=cfg.arch, spec=asdict(cfg.spec_cfg), crop_len=cfg.crop_len, bs=bs, lr=lr, seed=seed, recordings=len(ids)), 0, []
+    if ck.exists():
+        st = torch.load(ck, map_location=dev, weights_only=False)
+        if diff := [k for k in key if st['key'].get(k) != key[k]]:
+            raise ValueError(f"{ck}: the checkpoint of another pretraining (its {', '.join(diff)} differ): remove it, or name another OUT")
+        model.load_state_dict(st['model']); proj.load_state_dict(st['proj']); opt.load_state_dict(st['opt'])
+        rs = dict(st['random'])
+        if not torch.cuda.is_available(): rs['torch_cuda_state'] = []  # written on a GPU machine, resumed on CPU
+        set_random_states(**rs)
+        step, losses = st['step'], st['losses']
+    cuda = dev.type == 'cuda'; scaler = torch.amp.GradScaler('cuda', enabled=cuda)  # mixed precision on CUDA only
+    model.train(); proj.train()
+    for step in progress_bar(range(step, steps), desc='pretraining', leave=False) if progress else range(step, steps):
+        v1, v2 = (v.to(dev) for v in ssl_views(specs, nf, bs))
+        with torch.autocast(dev.type, enabled=cuda):
+            loss = nt_xent(proj(emb(v1)), proj(emb(v2)))
+        opt.zero_grad(); scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); losses.append(loss.item())
+        if (step + 1) % every == 0 or step + 1 == steps:
+            st = dict(key=key, model=model.state_dict(), proj=proj.state_dict(), opt=opt.state_dict(), random=get_random_states(), step=step + 1, losses=losses)
+            atomic_write(ck, lambda f: torch.save(st, f))
+    atomic_write(out, lambda f: torch.save(model.state_dict(), f))
+    return out
+
+
+# %% ../nbs/06_train.ipynb #6bc24b67
+@call_parse
+def rfcx_pretrain(data:str, # dataset folder (Kaggle layout): the audio of its train/ and test/ recordings (no labels are read)
+                  out:str, # weights file to write; then `rfcx_pipeline DATA RUN --weights OUT` (or `rfcx_train`)
+                  preset:str=None, # 'cpu' or 'gpu' (default: by device): the trunk and spectrogram pretrained, those of the runs that will start from it
+                  steps:int=800, # optimiser steps (the cpu preset: ~12 min on 2 cores); re-run with more to continue
+                  bs:int=48, # crops a step
+                  seed:int=42, # random seed
+                  cache:str=None, # spectrogram cache folder (default: DATA/cache)
+                  set:Param("any TrainConfig field of the runs to come: key=value ...", str, nargs='*')=None,
+                  quiet:bool=False, # no progress bar
+                 ):
+    "Self-supervised pretraining of a preset's trunk on a dataset's unlabelled audio (SimCLR); writes a weights file for --weights."
+    cfg, t0 = train_config(preset, **parse_set(set)), time.time()
+    d = RFCxData(data, cfg.spec_cfg, cache_dir=cache, n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=not quiet)
+    ssl_pretrain(d, out, cfg, steps=steps, bs=bs, seed=seed, progress=not quiet)
+    ls = torch.load(Path(out).with_name(Path(out).name + '.ckpt'), map_location='cpu', weights_only=False)['losses']; k = min(25, len(ls))
+    print(f"rfcx_pretrain: {len(ls)} steps of {bs} crops, {cfg.arch}, NT-Xent {np.mean(ls[:k]):.3f} -> {np.mean(ls[-k:]):.3f} (chance "
+          f"{np.log(2*bs - 1):.3f}), {time.time() - t0:.0f} s -> {out}. Train from it: rfcx_pipeline {data} RUN --weights {out} (the same --preset and --set)")
+
