@@ -645,13 +645,13 @@ def rfcx_pretrain(data:str, # dataset folder (Kaggle layout): the audio of its t
                   steps:int=800, # optimiser steps (the cpu preset: ~12 min on 2 cores); re-run with more to continue
                   bs:int=48, # crops a step
                   seed:int=42, # random seed
-                  cache:str=None, # spectrogram cache folder (default: DATA/cache)
+                  cache:str=None, # spectrogram cache folder (default: cache/ beside OUT; nothing is written to DATA)
                   set:Param("any TrainConfig field of the runs to come: key=value ...", str, nargs='*')=None,
                   quiet:bool=False, # no progress bar
                  ):
     "Self-supervised pretraining of a preset's trunk on a dataset's unlabelled audio (SimCLR); writes a weights file for --weights."
     cfg, t0 = train_config(preset, **parse_set(set)), time.time()
-    d = RFCxData(data, cfg.spec_cfg, cache_dir=cache, n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=not quiet)
+    d = RFCxData(data, cfg.spec_cfg, cache_dir=ifnone(cache, Path(out).parent/'cache'), n_folds=cfg.n_folds, seed=cfg.seed).build_cache(progress=not quiet)
     ssl_pretrain(d, out, cfg, steps=steps, bs=bs, seed=seed, progress=not quiet)
     ls = torch.load(Path(out).with_name(Path(out).name + '.ckpt'), map_location='cpu', weights_only=False)['losses']; k = min(25, len(ls))
     print(f"rfcx_pretrain: {len(ls)} steps of {bs} crops, {cfg.arch}, NT-Xent {np.mean(ls[:k]):.3f} -> {np.mean(ls[-k:]):.3f} (chance "
