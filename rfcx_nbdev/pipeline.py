@@ -80,7 +80,8 @@ def learning_check(oof:pd.DataFrame, # the final stage's out-of-fold train clip 
            f"the bar of ranking every clip's species by how often they are labelled ({bar:.3f}), and they tell known present from "
            f"known absent clips with a mean AUC of {auc:.2f} (0.5: chance). The output then rests on the estimated test prior and "
            "the template matches, not on what the models learned: treat it as a baseline. More TP boxes per species, more epochs "
-           "or a pretrained trunk (--weights) are the first things to try.") if near else None
+           "or a pretrained trunk (--weights imagenet, or a file that rfcx_pretrain made from your unlabelled audio) are the first things "
+           "to try.") if near else None
     return dict(headline=head, label_bar=bar, known_auc=auc, near_chance=near, warning=msg)
 
 # %% ../nbs/10_pipeline.ipynb #a7cabb8b
